@@ -1,0 +1,44 @@
+// mock_api.h: the export macro and the call guard shared by every api_*.cc
+// file of the NVML mock (libnvidia-ml.so.1).
+//
+// Every hand-written NVML function is defined as
+//   MOCK_API nvmlReturn_t nvmlFoo(...) { return Guarded(__func__, [&] {...}); }
+// gen_stubs.py looks for "MOCK_API <type> <name>(" to know which of the
+// symbols in nvml_symbols.txt are modeled and stubs the rest.
+//
+// Guarded() applies injected faults (fail / sleep), takes the global mutex,
+// checks that NVML is initialised and turns any C++ exception into
+// NVML_ERROR_UNKNOWN, so nothing escapes the C ABI.
+//
+// Thread safety: Guarded serialises bodies on the global context mutex.
+#ifndef NVML_MOCK_MOCK_API_H_
+#define NVML_MOCK_MOCK_API_H_
+
+#include <mutex>
+
+#include "context.h"
+#include "faults.h"
+#include "src/nvml/nvml_abi.h"
+
+#define MOCK_API extern "C" __attribute__((visibility("default")))
+
+namespace nvml_mock {
+
+// Runs `body` (returning nvmlReturn_t) under the context mutex, after the
+// fault hooks for function `fn`. Returns UNINITIALIZED before nvmlInit.
+template <typename F>
+nvmlReturn_t Guarded(const char* fn, F&& body) noexcept {
+  try {
+    nvmlReturn_t injected = Faults().BeforeCall(fn);
+    if (injected != NVML_SUCCESS) return injected;
+    std::lock_guard<std::mutex> lock(Mu());
+    if (Ctx().refcount == 0) return NVML_ERROR_UNINITIALIZED;
+    return body();
+  } catch (...) {
+    return NVML_ERROR_UNKNOWN;
+  }
+}
+
+}  // namespace nvml_mock
+
+#endif  // NVML_MOCK_MOCK_API_H_
