@@ -3,13 +3,17 @@
 #   make build     configure and build everything into build/ (binaries: build/bin)
 #   make test      deps + build + every test, then the sanitizer build's tests
 #   make asan      ASan+UBSan build in build-asan/ and its tests
+#   make fuzz      clang libFuzzer build in build-fuzz/, each fuzzer run FUZZ_SECONDS
 SHELL := /bin/bash
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps build test unit asan clean
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 10
+
+.PHONY: deps build test unit asan fuzz clean
 
 deps:
 	@hack/install-deps.sh
@@ -31,7 +35,16 @@ asan: deps $(ASAN_BUILD)/build.ninja
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --output-on-failure -j $(JOBS)
 
-test: unit asan
+# libFuzzer targets (clang-14), each run for FUZZ_SECONDS on its seed corpus.
+$(FUZZ_BUILD)/build.ninja:
+	CC=clang-14 CXX=clang++-14 cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DDRA_BUILD_FUZZERS=ON -DDRA_BUILD_TESTS=OFF $(CMAKE_FLAGS)
+
+fuzz: deps $(FUZZ_BUILD)/build.ninja
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	@hack/run-fuzzers.sh $(FUZZ_BUILD)/fuzz $(FUZZ_SECONDS)
+
+test: unit asan fuzz
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -4,7 +4,9 @@
 // half-balanced MIG layout.
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdio>
+#include <map>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -16,14 +18,14 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-struct Run {
+struct RunResult {
   int exit_code = -1;
   std::string out;
 };
 
 // Runs a shell command, capturing stdout (and stderr when asked).
-Run Shell(const std::string& cmd, bool with_stderr = false) {
-  Run r;
+RunResult Shell(const std::string& cmd, bool with_stderr = false) {
+  RunResult r;
   std::string full = cmd + (with_stderr ? " 2>&1" : " 2>/dev/null");
   FILE* p = ::popen(full.c_str(), "r");
   if (p == nullptr) return r;
@@ -43,7 +45,7 @@ std::string WithMock(const std::string& topology, const std::string& cmd) {
 }
 
 nlohmann::json InventoryJson(const std::string& topology) {
-  Run r = Shell(WithMock(topology, Inventory() + " --json"));
+  RunResult r = Shell(WithMock(topology, Inventory() + " --json"));
   EXPECT_EQ(r.exit_code, 0) << r.out;
   auto j = nlohmann::json::parse(r.out, nullptr, false);
   EXPECT_FALSE(j.is_discarded()) << r.out;
@@ -163,14 +165,14 @@ TEST(GpuInventoryMockTest, HalfBalancedA100ShowsMigDevicesOnGpus0To3) {
 }
 
 TEST(GpuInventoryMockTest, BadFlagIsOneLineAndExit2) {
-  Run r = Shell(Inventory() + " --no-such-flag", /*with_stderr=*/true);
+  RunResult r = Shell(Inventory() + " --no-such-flag", /*with_stderr=*/true);
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.out, HasSubstr("no-such-flag"));
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << r.out;
 }
 
 TEST(GpuInventoryMockTest, MissingDriverNamesThePathsTried) {
-  Run r = Shell("env -u LD_LIBRARY_PATH " + Inventory() + " --driver-root /nonexistent-driver-root",
+  RunResult r = Shell("env -u LD_LIBRARY_PATH " + Inventory() + " --driver-root /nonexistent-driver-root",
                 /*with_stderr=*/true);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, HasSubstr("libnvidia-ml.so.1"));

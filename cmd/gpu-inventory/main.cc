@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  auto lib = nvml::DlLibrary::LoadFromDriverRoot(driver_root);
+  auto lib = nvml::LoadFromDriverRoot(driver_root);
   if (!lib.ok()) {
     std::cerr << "gpu-inventory: " << lib.status().message() << "\n";
     return 1;

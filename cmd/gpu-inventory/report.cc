@@ -91,7 +91,9 @@ nlohmann::json ReportJson(const hw::NodeInfo& node, const devices::BuildResult& 
                         {"nvmlVersion", node.nvmlVersion},
                         {"gpus", std::move(gpus)},
                         {"devices", std::move(devs)}};
-  if (!built.warnings.empty()) out["warnings"] = built.warnings;
+  std::vector<std::string> warnings = node.warnings;
+  warnings.insert(warnings.end(), built.warnings.begin(), built.warnings.end());
+  if (!warnings.empty()) out["warnings"] = warnings;
   return out;
 }
 
@@ -131,6 +133,7 @@ std::string ReportTable(const hw::NodeInfo& node, const devices::BuildResult& bu
     s << "  " << std::setw(28) << d.name
       << (type != d.attributes.end() ? type->second.string_value : "") << "\n";
   }
+  for (const auto& w : node.warnings) s << "warning: " << w << "\n";
   for (const auto& w : built.warnings) s << "warning: " << w << "\n";
   return s.str();
 }

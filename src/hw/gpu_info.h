@@ -57,6 +57,10 @@ struct MigDeviceInfo {
   uint32_t jpegEngines = 0;
   uint32_t ofaEngines = 0;
   uint64_t memoryMB = 0;
+  // From nvmlDeviceGetAttributes_v2 (0 when unavailable): a CI smaller than
+  // its GI has computeInstanceSlices < gpuInstanceSlices.
+  uint32_t gpuInstanceSlices = 0;
+  uint32_t computeInstanceSlices = 0;
 };
 
 // NVLink fabric (clique) membership, Hopper and newer.
@@ -76,7 +80,7 @@ struct GpuInfo {
   uint32_t minor = 0;
   std::string uuid;              // "GPU-..."
   std::string name;              // product name
-  std::string brand;             // e.g. "NVIDIA", "Tesla"
+  std::string brand;             // go-nvlib names, e.g. "Nvidia", "Tesla"
   std::string architecture;      // e.g. "Hopper", "Ada Lovelace"
   uint32_t architectureCode = 0; // nvmlDeviceArchitecture_t
   std::string cudaComputeCapability;  // "9.0"
@@ -86,6 +90,9 @@ struct GpuInfo {
   std::optional<std::string> addressingMode;  // "ATS", "HMM", "None"
   std::optional<std::string> pcieRoot;        // e.g. "pci0000:00"
   std::optional<int> numaNode;
+  // nvmlGpuVirtualizationMode_t (NONE 0, PASSTHROUGH 1, VGPU 2, ...); 0
+  // when NVML does not support the query.
+  uint32_t virtualizationMode = 0;
   bool migCapable = false;
   bool migEnabled = false;
   std::vector<MigProfile> migProfiles;
@@ -99,6 +106,9 @@ struct NodeInfo {
   std::string cudaDriverVersion;  // "13.0"
   std::string nvmlVersion;        // "13.580.159.04"
   std::vector<GpuInfo> gpus;
+  // Non-fatal findings the caller should log (e.g. a pcieRoot that could not
+  // be read, MIG enabled without MIG devices).
+  std::vector<std::string> warnings;
 };
 
 }  // namespace hw

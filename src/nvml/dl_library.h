@@ -13,7 +13,8 @@
 //
 // Thread safety: thread-safe. Symbols are resolved once at load and never
 // change; NVML itself is thread-safe. The library is dlclose()d when the
-// object is destroyed: no handle may be used after that.
+// object is destroyed (RTLD_NODELETE keeps it mapped): no handle from it may
+// be used after that.
 #ifndef DRA_NVML_DL_LIBRARY_H_
 #define DRA_NVML_DL_LIBRARY_H_
 
@@ -25,7 +26,8 @@
 
 namespace nvml {
 
-// Loads the NVML library at `path` (dlopen RTLD_NOW | RTLD_LOCAL).
+// Loads the NVML library at `path` (dlopen RTLD_NOW | RTLD_LOCAL |
+// RTLD_NODELETE: the destructor's dlclose never unmaps NVML's code).
 // Errors: InvalidArgument when dlopen fails (the message carries the path and
 // dlerror()), NotFound when the file is a library without nvmlInit_v2.
 // Does not call Init(). The caller owns the result.

@@ -119,7 +119,7 @@ absl::Status NvmlError(nvmlReturn_t code, const std::string& function,
 
 nvmlReturn_t ReturnCode(const absl::Status& status) {
   if (status.ok()) return NVML_SUCCESS;
-  std::optional<absl::Cord> payload = status.GetPayload(kNvmlReturnPayload);
+  auto payload = status.GetPayload(kNvmlReturnPayload);
   if (!payload.has_value()) return NVML_ERROR_UNKNOWN;
   std::string text(*payload);
   int value = 0;

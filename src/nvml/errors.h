@@ -59,7 +59,9 @@ absl::Status NvmlError(nvmlReturn_t code, const std::string& function,
 // present, otherwise NVML_ERROR_UNKNOWN (a non-NVML error).
 nvmlReturn_t ReturnCode(const absl::Status& status);
 
-// Shorthands for the codes callers branch on.
+// Shorthands for the codes callers branch on. (IsNvmlNotFound and
+// IsNvmlInvalidArgument carry "Nvml" so they never clash with absl::IsNotFound
+// / absl::IsInvalidArgument, which test the absl code, through ADL.)
 inline bool IsNotSupported(const absl::Status& s) {
   return ReturnCode(s) == NVML_ERROR_NOT_SUPPORTED;
 }
@@ -70,10 +72,10 @@ inline bool IsFunctionNotFound(const absl::Status& s) {
 inline bool IsUnsupported(const absl::Status& s) {
   return IsNotSupported(s) || IsFunctionNotFound(s);
 }
-inline bool IsNotFound(const absl::Status& s) {
+inline bool IsNvmlNotFound(const absl::Status& s) {
   return ReturnCode(s) == NVML_ERROR_NOT_FOUND;
 }
-inline bool IsInvalidArgument(const absl::Status& s) {
+inline bool IsNvmlInvalidArgument(const absl::Status& s) {
   return ReturnCode(s) == NVML_ERROR_INVALID_ARGUMENT;
 }
 inline bool IsTimeout(const absl::Status& s) {

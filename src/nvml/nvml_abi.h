@@ -550,6 +550,29 @@ typedef nvmlReturn_t (*nvmlDeviceGetGpuFabricInfoV_fn)(nvmlDevice_t,
 typedef nvmlReturn_t (*nvmlDeviceGetAddressingMode_fn)(
     nvmlDevice_t, nvmlDeviceAddressingMode_t* mode);
 
+/* ---- Appended for testing/nvml-mock (nvidia-smi -q facts) ----------- */
+typedef struct nvmlBAR1Memory_st {
+  unsigned long long bar1Total;
+  unsigned long long bar1Free;
+  unsigned long long bar1Used;
+} nvmlBAR1Memory_t;
+
+typedef struct nvmlUtilization_st {
+  unsigned int gpu;    /* percent */
+  unsigned int memory; /* percent */
+} nvmlUtilization_t;
+
+typedef enum nvmlTemperatureSensors_enum {
+  NVML_TEMPERATURE_GPU = 0
+} nvmlTemperatureSensors_t;
+
+typedef enum nvmlClockType_enum {
+  NVML_CLOCK_GRAPHICS = 0,
+  NVML_CLOCK_SM = 1,
+  NVML_CLOCK_MEM = 2,
+  NVML_CLOCK_VIDEO = 3
+} nvmlClockType_t;
+
 #ifdef __cplusplus
 }
 #endif

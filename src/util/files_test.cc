@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "gtest/gtest.h"
+#include "testing/temp_dir.h"
 
 namespace util {
 namespace {
@@ -16,7 +17,7 @@ TEST(JoinRootTest, JoinsUnderRoot) {
 }
 
 TEST(FilesTest, AtomicWriteThenRead) {
-  std::string dir = ::testing::TempDir() + "/files_test";
+  std::string dir = testing_util::UniqueTempDir() + "/files_test";
   std::filesystem::create_directories(dir);
   std::string path = dir + "/a.txt";
   ASSERT_TRUE(WriteFileAtomic(path, "hello\n").ok());
