@@ -59,7 +59,7 @@ TEST(NvmlMockExports, ErrorStrings) {
   EXPECT_STREQ(es(NVML_ERROR_TIMEOUT), "Timeout");
   EXPECT_STREQ(es(NVML_ERROR_GPU_IS_LOST), "GPU is lost");
   EXPECT_STREQ(es(NVML_ERROR_IN_USE), "In use by another client");
-  EXPECT_STREQ(es(NVML_ERROR_INSUFFICIENT_RESOURCES), "Insufficient Resources");
+  EXPECT_STREQ(es(NVML_ERROR_INSUFFICIENT_RESOURCES), "Insufficient resources for request");
   EXPECT_STREQ(es(NVML_ERROR_UNKNOWN), "Unknown Error");
 }
 
