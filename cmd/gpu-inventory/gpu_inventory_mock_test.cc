@@ -118,7 +118,18 @@ TEST(GpuInventoryMockTest, H100ReproducesTheCapturedNode) {
   EXPECT_EQ(d["attributes"]["driverVersion"]["version"], "580.159.4");
   EXPECT_EQ(d["attributes"]["cudaDriverVersion"]["version"], "13.0.0");
   EXPECT_EQ(d["attributes"]["resource.kubernetes.io/pciBusID"]["string"], "0000:00:06.0");
+  EXPECT_EQ(d["attributes"]["resource.kubernetes.io/pcieRoot"]["string"], "pci0000:00");
+  EXPECT_EQ(d["attributes"]["addressingMode"]["string"], "None");
+  EXPECT_EQ(d["attributes"]["brand"]["string"], "Nvidia");
   EXPECT_EQ(d["capacity"]["memory"]["value"], "81559Mi");
+  // Exactly the attribute set the reference driver's e2e suite expects.
+  std::vector<std::string> keys;
+  for (const auto& [k, v] : d["attributes"].items()) keys.push_back(k);
+  EXPECT_THAT(keys, ElementsAre("addressingMode", "architecture", "brand", "cudaComputeCapability",
+                                "cudaDriverVersion", "driverVersion", "productName",
+                                "resource.kubernetes.io/pciBusID",
+                                "resource.kubernetes.io/pcieRoot", "type", "uuid"));
+  EXPECT_FALSE(j.contains("warnings")) << j["warnings"].dump();
 }
 
 TEST(GpuInventoryMockTest, HalfBalancedA100ShowsMigDevicesOnGpus0To3) {

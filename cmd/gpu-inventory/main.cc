@@ -19,13 +19,16 @@
 int main(int argc, char** argv) {
   std::string driver_root = "/";
   if (const char* env = std::getenv("NVIDIA_DRIVER_ROOT"); env && *env) driver_root = env;
+  // DRA_SYSFS_ROOT is a test seam: the NVML mock's driver root carries a
+  // small sysfs tree (testing/nvml-mock/run-with-mock sets it).
   std::string sysfs_root = "/";
+  if (const char* env = std::getenv("DRA_SYSFS_ROOT"); env && *env) sysfs_root = env;
   bool json = false;
 
   CLI::App app{"Show the NVIDIA GPUs of this node and the DRA devices the GPU plugin publishes"};
   app.add_option("--driver-root", driver_root,
                  "Root of the NVIDIA driver installation (env NVIDIA_DRIVER_ROOT)");
-  app.add_option("--sysfs-root", sysfs_root, "Root under which /sys is read");
+  app.add_option("--sysfs-root", sysfs_root, "Root under which /sys is read (env DRA_SYSFS_ROOT)");
   app.add_flag("--json", json, "Print JSON instead of tables");
   try {
     app.parse(argc, argv);
