@@ -9,6 +9,20 @@ PKGS=(
   clang-14 libclang-rt-14-dev
   busybox-static util-linux
 )
+# Python test tools (NVIDIA's NVML bindings, an independent NVML consumer
+# used to check the mock against the real H100 capture) in .venv/.
+ensure_venv() {
+  local root venv
+  root=$(cd "$(dirname "$0")/.." && pwd)
+  venv="$root/.venv"
+  if [[ -x $venv/bin/python ]] && "$venv/bin/python" -c 'import pynvml' 2>/dev/null; then
+    return 0
+  fi
+  echo "install-deps: creating $venv" >&2
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r "$root/hack/requirements-test.txt"
+}
+
 missing=()
 for p in "${PKGS[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
@@ -16,6 +30,7 @@ for p in "${PKGS[@]}"; do
   fi
 done
 if ((${#missing[@]} == 0)); then
+  ensure_venv
   exit 0
 fi
 echo "install-deps: installing ${missing[*]}" >&2
@@ -24,3 +39,4 @@ if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+ensure_venv
