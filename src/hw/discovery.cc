@@ -234,11 +234,8 @@ absl::StatusOr<GpuInfo> DiscoverGpu(nvml::Library& nvml, unsigned int index,
   if (gpu.migEnabled) {
     DRA_ASSIGN_OR_RETURN(gpu.migDevices,
                          ReadMigDevices(nvml, device, index, gpu.migProfiles));
-    if (gpu.migDevices.empty() && warnings != nullptr) {
-      warnings->push_back(absl::StrCat(
-          "gpu ", index, " (", gpu.uuid,
-          "): MIG is enabled but no MIG devices exist (stranded capacity)"));
-    }
+    // A MIG-enabled GPU without MIG devices is reported by devices/ (it is
+    // a publishing concern: the capacity is stranded).
   }
 
   DRA_ASSIGN_OR_RETURN(gpu.fabric, ReadFabric(nvml, device, index));

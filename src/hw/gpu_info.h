@@ -107,7 +107,7 @@ struct NodeInfo {
   std::string nvmlVersion;        // "13.580.159.04"
   std::vector<GpuInfo> gpus;
   // Non-fatal findings the caller should log (e.g. a pcieRoot that could not
-  // be read, MIG enabled without MIG devices).
+  // be read, a MIG profile named differently by NVML).
   std::vector<std::string> warnings;
 };
 
