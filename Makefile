@@ -1,7 +1,9 @@
 # Entry points. `make test` is the one command CI runs (via .ci/run).
 #   make deps      install the Debian packages the build needs (idempotent)
 #   make build     configure and build everything into build/ (binaries: build/bin)
-#   make test      deps + build + every test, then the sanitizer build's tests
+#   make test      deps + build + every test (unit, mock, cluster), then the
+#                  sanitizer build's tests and a short run of every fuzzer
+#   make cluster-test  the tests on the local Kubernetes cluster (hack/cluster)
 #   make asan      ASan+UBSan build in build-asan/ and its tests
 #   make fuzz      clang libFuzzer build in build-fuzz/, each fuzzer run FUZZ_SECONDS
 SHELL := /bin/bash
@@ -13,7 +15,7 @@ CMAKE_FLAGS ?=
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 10
 
-.PHONY: deps build test unit asan fuzz clean
+.PHONY: deps build test unit cluster-test asan fuzz clean
 
 deps:
 	@hack/install-deps.sh
@@ -25,7 +27,12 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE cluster
+
+# Tests on the local cluster (hack/cluster): the first run builds the pinned
+# Kubernetes binaries (about 30 minutes on 2 cores), later runs reuse them.
+cluster-test: build
+	cd $(BUILD) && ctest --output-on-failure -L cluster || { ../hack/cluster/logs --tail 40; exit 1; }
 
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDRA_SANITIZE=ON $(CMAKE_FLAGS)
@@ -44,7 +51,7 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 	@hack/run-fuzzers.sh $(FUZZ_BUILD)/fuzz $(FUZZ_SECONDS)
 
-test: unit asan fuzz
+test: unit cluster-test asan fuzz
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -4,10 +4,11 @@
 set -euo pipefail
 PKGS=(
   cmake ninja-build g++ pkgconf ccache
-  libabsl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
+  libabsl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libcurl4-openssl-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   busybox-static util-linux
+  runc containernetworking-plugins bash-static openssl iptables curl
 )
 # Python test tools (NVIDIA's NVML bindings, an independent NVML consumer
 # used to check the mock against the real H100 capture) in .venv/.
