@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "devices/quantity.h"
+#include "nlohmann/json.hpp"
 
 namespace devices {
 
@@ -43,6 +44,14 @@ struct Device {
   std::string name;
   std::map<std::string, AttributeValue> attributes;
   std::map<std::string, Quantity> capacity;
+  // Every other field of the resource.k8s.io Device (v1 JSON names):
+  // consumesCounters, taints, nodeName, bindsToNode, capacity
+  // requestPolicy, list attributes, ..., kept verbatim so that a device read
+  // from the API server is written back unchanged (devices/json.h merges it
+  // in). Empty object when there are none.
+  nlohmann::json extra = nlohmann::json::object();
+
+  bool operator==(const Device&) const = default;
 };
 
 }  // namespace devices
