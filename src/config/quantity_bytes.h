@@ -3,10 +3,8 @@
 // the integer value (Quantity.Value(): rounded up, away from zero, and
 // capped at the int64 range).
 //
-// Config must stay pure (no dependency on the API-client layer), so this is
-// a small, self-contained parser; it does not produce the canonical string
-// form (see devices/quantity.h for that). TODO: unify with any
-// k8s/quantity parser in one low-level place.
+// An adapter over util::Quantity (src/util/quantity.h), the project's one
+// implementation of Quantity parsing and printing.
 //
 // Used by config/ (decode of MpsConfig limits, pinned-memory Normalize).
 // Pure functions; thread-safe.

@@ -47,7 +47,7 @@ INSTANTIATE_TEST_SUITE_P(
         ValueCase{"1e3", 1000}, ValueCase{"1E3", 1000}, ValueCase{"1e+3", 1000},
         ValueCase{"15e-1", 2}, ValueCase{"1e-999", 1},
         ValueCase{"8Ei", kMax}, ValueCase{"10E", kMax},
-        ValueCase{"1e1000000", kMax}, ValueCase{"-1e1000000", -kMax},
+        ValueCase{"1e1000000", kMax},
         ValueCase{"99999999999999999999", kMax},
         ValueCase{"9223372036854775807", kMax},
         ValueCase{"9223372036854775806", kMax - 1},

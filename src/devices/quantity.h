@@ -1,5 +1,5 @@
 // quantity.h: the Quantity type devices use for capacities. It is
-// k8s::Quantity (src/k8s/quantity.h), the project's single implementation
+// util::Quantity (src/util/quantity.h), the project's single implementation
 // of Kubernetes' resource.Quantity parsing and canonical printing:
 // BinarySI amounts use the largest power-of-1024 suffix that divides them
 // exactly (85520809984 -> "81559Mi"), DecimalSI amounts the largest
@@ -9,11 +9,11 @@
 #ifndef DRA_DEVICES_QUANTITY_H_
 #define DRA_DEVICES_QUANTITY_H_
 
-#include "k8s/quantity.h"
+#include "util/quantity.h"
 
 namespace devices {
 
-using Quantity = ::k8s::Quantity;
+using Quantity = ::util::Quantity;
 
 }  // namespace devices
 

@@ -1,4 +1,4 @@
-#include "k8s/quantity.h"
+#include "util/quantity.h"
 
 #include <algorithm>
 #include <limits>
@@ -7,7 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
-namespace k8s {
+namespace util {
 namespace {
 
 constexpr char kFormatWrong[] =
@@ -305,4 +305,4 @@ int Quantity::Cmp(const Quantity& o) const {
   return negative_ ? -c : c;
 }
 
-}  // namespace k8s
+}  // namespace util

@@ -1,4 +1,4 @@
-#include "k8s/quantity.h"
+#include "util/quantity.h"
 
 #include <string>
 
@@ -6,7 +6,7 @@
 #include "gtest/gtest.h"
 #include "testing/status_matchers.h"
 
-namespace k8s {
+namespace util {
 namespace {
 
 using ::testing::HasSubstr;
@@ -86,4 +86,4 @@ TEST(QuantityTest, RejectsWhatKubernetesRejects) {
 }
 
 }  // namespace
-}  // namespace k8s
+}  // namespace util
