@@ -16,7 +16,7 @@ ensure_venv() {
   local root venv
   root=$(cd "$(dirname "$0")/.." && pwd)
   venv="$root/.venv"
-  if [[ -x $venv/bin/python ]] && "$venv/bin/python" -c 'import pynvml' 2>/dev/null; then
+  if [[ -x $venv/bin/python ]] && "$venv/bin/python" -c 'import pynvml, grpc, grpc_tools' 2>/dev/null; then
     return 0
   fi
   echo "install-deps: creating $venv" >&2
