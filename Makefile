@@ -12,6 +12,10 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
+# Let ccache reuse objects across checkouts in different folders (CI clones).
+export CCACHE_BASEDIR := $(CURDIR)
+export CCACHE_NOHASHDIR := 1
+
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 10
 
