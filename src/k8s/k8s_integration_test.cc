@@ -1,8 +1,13 @@
 // Integration tests of the k8s client against a real API server (the
 // hack/cluster local cluster). Reads KUBECONFIG; every test FAILS when it
 // is unset. Objects are named with the pid so parallel runs do not clash.
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <climits>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -14,7 +19,9 @@
 #include "k8s/config.h"
 #include "k8s/curl_transport.h"
 #include "k8s/discovery.h"
+#include "k8s/event_recorder.h"
 #include "k8s/informer.h"
+#include "k8s/objects.h"
 #include "k8s/resource_codec.h"
 #include "testing/status_matchers.h"
 
@@ -231,6 +238,161 @@ TEST_F(ClusterTest, InformerSeesCreatesUpdatesDeletes) {
   ASSERT_OK(client_->Delete(r, "", s.metadata.name));
   EXPECT_TRUE(wait([&] { return !inf.Get(s.metadata.name).has_value(); }));
   inf.Stop();
+}
+
+// A lease_contender child process (fork + exec) with its stdout on a pipe.
+struct Contender {
+  pid_t pid = -1;
+  int out = -1;
+  std::string buf;  // unread output
+
+  static std::string Binary() {
+    if (const char* b = std::getenv("LEASE_CONTENDER"); b != nullptr && *b) return b;
+    char self[PATH_MAX];
+    ssize_t n = ::readlink("/proc/self/exe", self, sizeof(self) - 1);
+    std::string dir = n > 0 ? std::string(self, n) : std::string(".");
+    return dir.substr(0, dir.rfind('/')) + "/lease_contender";
+  }
+
+  bool Start(const std::vector<std::string>& args) {
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+    std::string bin = Binary();
+    std::vector<char*> argv;
+    argv.push_back(bin.data());
+    std::vector<std::string> a = args;
+    for (std::string& s : a) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    pid = ::fork();
+    if (pid < 0) return false;
+    if (pid == 0) {
+      ::dup2(fds[1], 1);
+      ::execv(bin.c_str(), argv.data());
+      ::_exit(127);
+    }
+    ::close(fds[1]);
+    out = fds[0];
+    return true;
+  }
+  // Reads what is available within `wait`; true when `line` has appeared.
+  bool Saw(const std::string& line, absl::Duration wait) {
+    absl::Time deadline = absl::Now() + wait;
+    while (true) {
+      if (buf.find(line + "\n") != std::string::npos) return true;
+      absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) return false;
+      pollfd p{out, POLLIN, 0};
+      if (::poll(&p, 1, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1) <= 0) continue;
+      char tmp[256];
+      ssize_t n = ::read(out, tmp, sizeof(tmp));
+      if (n <= 0) {
+        if (buf.find(line + "\n") != std::string::npos) return true;
+        return false;  // child exited
+      }
+      buf.append(tmp, n);
+    }
+  }
+  int Signal(int sig) {
+    if (pid <= 0) return -1;
+    ::kill(pid, sig);
+    int st = 0;
+    ::waitpid(pid, &st, 0);
+    pid = -1;
+    return st;
+  }
+  ~Contender() {
+    if (pid > 0) Signal(SIGKILL);
+    if (out >= 0) ::close(out);
+  }
+};
+
+// Two processes contend for one Lease (2s / 1.5s / 0.5s): exactly one
+// leads; after kill -9 of the leader the other takes over within lease
+// duration + retry period (plus a 250 ms allowance for request latency);
+// a SIGTERM releases the lease.
+TEST_F(ClusterTest, LeaderElectionHandsOverBetweenProcesses) {
+  const char* kc = std::getenv("KUBECONFIG");
+  const std::string lease = Name("k8sit-lease");
+  (void)client_->Delete(Leases(), "default", lease);
+  const absl::Duration lease_duration = absl::Seconds(2), retry = absl::Milliseconds(500);
+  Contender c[2];
+  const std::string ids[2] = {Name("contender-a"), Name("contender-b")};
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(c[i].Start({kc, ids[i], lease, "2s", "1.5s", "0.5s", "default"}))
+        << Contender::Binary();
+  }
+  int leader = -1;
+  for (int tries = 0; tries < 200 && leader < 0; ++tries) {
+    for (int i = 0; i < 2 && leader < 0; ++i) {
+      if (c[i].Saw("LEADING " + ids[i], absl::Milliseconds(50))) leader = i;
+    }
+  }
+  ASSERT_GE(leader, 0) << "nobody became leader";
+  const int other = 1 - leader;
+  // Exactly one leads, for longer than a lease duration.
+  EXPECT_FALSE(c[other].Saw("LEADING " + ids[other], absl::Seconds(3)));
+  EXPECT_TRUE(c[leader].buf.find("STOPPED") == std::string::npos);
+  absl::StatusOr<json> j = client_->Get(Leases(), "default", lease);
+  ASSERT_OK(j);
+  absl::StatusOr<Lease> l = LeaseFromJson(*j);
+  ASSERT_OK(l);
+  EXPECT_EQ(l->holder_identity, ids[leader]);
+  EXPECT_EQ(l->lease_duration_seconds, 2);
+  const int64_t transitions = l->lease_transitions.value_or(0);
+
+  // kill -9 the leader: no release, the lease must expire.
+  absl::Time killed = absl::Now();
+  c[leader].Signal(SIGKILL);
+  ASSERT_TRUE(c[other].Saw("LEADING " + ids[other], absl::Seconds(10)));
+  absl::Duration takeover = absl::Now() - killed;
+  std::printf("takeover after kill -9: %.3f s (bound %.3f s)\n", absl::ToDoubleSeconds(takeover),
+              absl::ToDoubleSeconds(lease_duration + retry));
+  EXPECT_LE(takeover, lease_duration + retry + absl::Milliseconds(250));
+  j = client_->Get(Leases(), "default", lease);
+  ASSERT_OK(j);
+  l = LeaseFromJson(*j);
+  ASSERT_OK(l);
+  EXPECT_EQ(l->holder_identity, ids[other]);
+  EXPECT_EQ(l->lease_transitions.value_or(0), transitions + 1);
+
+  // A clean stop releases the lease.
+  int st = c[other].Signal(SIGTERM);
+  EXPECT_TRUE(WIFEXITED(st) && WEXITSTATUS(st) == 0) << st;
+  EXPECT_TRUE(c[other].Saw("STOPPED " + ids[other], absl::Seconds(2))) << c[other].buf;
+  j = client_->Get(Leases(), "default", lease);
+  ASSERT_OK(j);
+  EXPECT_EQ(LeaseFromJson(*j)->holder_identity.value_or(""), "");
+  EXPECT_OK(client_->Delete(Leases(), "default", lease));
+}
+
+// Recording the same event twice yields one Event with series.count 2.
+TEST_F(ClusterTest, EventRecorderDeduplicatesIntoASeries) {
+  ObjectReference regarding;
+  regarding.api_version = "v1";
+  regarding.kind = "Pod";
+  regarding.namespace_ = "default";
+  regarding.name = Name("k8sit-event-target");
+  regarding.uid = "00000000-0000-0000-0000-" + std::to_string(100000000000 + ::getpid());
+  EventRecorder rec(client_.get(), {"gpu.nvidia.com/k8s-integration", Name("instance")});
+  ASSERT_OK(rec.Warning(regarding, "PrepareFailed", "PrepareResources", "device gpu-0 is gone"));
+  absl::SleepFor(absl::Milliseconds(20));
+  ASSERT_OK(rec.Warning(regarding, "PrepareFailed", "PrepareResources", "device gpu-0 is gone"));
+  ListOptions lo;
+  lo.field_selector = "regarding.name=" + regarding.name;
+  absl::StatusOr<json> list = client_->List(Events(), "default", lo);
+  ASSERT_OK(list);
+  ASSERT_EQ((*list)["items"].size(), 1u) << list->dump();
+  absl::StatusOr<Event> e = EventFromJson((*list)["items"][0]);
+  ASSERT_OK(e);
+  EXPECT_EQ(e->series_count, 2);
+  EXPECT_TRUE(e->series_last_observed_time.has_value());
+  EXPECT_EQ(e->type, "Warning");
+  EXPECT_EQ(e->reason, "PrepareFailed");
+  EXPECT_EQ(e->action, "PrepareResources");
+  EXPECT_EQ(e->note, "device gpu-0 is gone");
+  EXPECT_EQ(e->reporting_controller, "gpu.nvidia.com/k8s-integration");
+  EXPECT_EQ(e->regarding.name, regarding.name);
+  EXPECT_OK(client_->Delete(Events(), "default", e->metadata.name));
 }
 
 }  // namespace

@@ -48,7 +48,11 @@ void RequestsToV1(nlohmann::json* devices) {
         exactly[k] = v;
       }
     }
-    if (!exactly.empty()) out["exactly"] = std::move(exactly);
+    // A v1beta1 request without firstAvailable is an exact request, even
+    // when it carries no exact fields: keep that, or v1 -> v1beta1 -> v1
+    // would turn an empty `exactly` into none (found by
+    // k8s_object_decoder_fuzzer).
+    if (!exactly.empty() || !out.contains("firstAvailable")) out["exactly"] = std::move(exactly);
     r = std::move(out);
   }
 }
@@ -246,7 +250,13 @@ nlohmann::json Finish(nlohmann::json typed, const nlohmann::json& extra, ApiVers
 absl::StatusOr<nlohmann::json> Prepare(const nlohmann::json& j, const char* kind, ApiVersion v) {
   if (!j.is_object()) return absl::InvalidArgumentError(std::string(kind) + ": not a JSON object");
   nlohmann::json c = j;
-  if (!c.contains("kind")) c["kind"] = kind;
+  // The version reshaping is chosen by `kind`: an object of another kind
+  // would be decoded in the wrong shape (found by k8s_object_decoder_fuzzer).
+  if (auto k = c.find("kind"); k != c.end() && !(k->is_string() && *k == kind)) {
+    return absl::InvalidArgumentError(std::string(kind) + ": kind: got " + k->dump() +
+                                      ", want \"" + kind + "\"");
+  }
+  c["kind"] = kind;
   if (v == ApiVersion::kV1beta1) Reshape(c, true);
   c["apiVersion"] = "resource.k8s.io/v1";
   return c;

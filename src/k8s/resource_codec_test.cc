@@ -209,3 +209,43 @@ TEST(ResourceCodecTest, ParseApiVersion) {
 
 }  // namespace
 }  // namespace k8s
+
+namespace k8s {
+namespace {
+
+// Found by k8s_object_decoder_fuzzer: a v1beta1 request carrying only
+// unknown fields must survive decode -> encode -> decode.
+TEST(ResourceCodecFuzzRegressionTest, V1beta1RequestWithOnlyUnknownFields) {
+  const nlohmann::json in = nlohmann::json::parse(R"({"apiVersion":"resource.k8s.io/v1beta1","kind":"ResourceClaim","metadata":{"name":"c"},"spec":{"devices":{"requests":[{"name":"gpu","deviceMode":"All"}]}}})");
+  absl::StatusOr<ResourceClaim> first = ResourceClaimFromJson(in, ApiVersion::kV1beta1);
+  ASSERT_OK(first);
+  nlohmann::json enc = ToJson(*first, ApiVersion::kV1beta1);
+  absl::StatusOr<ResourceClaim> second = ResourceClaimFromJson(enc, ApiVersion::kV1beta1);
+  ASSERT_OK(second);
+  EXPECT_EQ(*second, *first) << enc.dump() << "\nfirst extra: " << first->extra.dump()
+                             << "\nsecond extra: " << second->extra.dump();
+  EXPECT_EQ(ToJson(*second, ApiVersion::kV1beta1), enc);
+}
+
+// Found by k8s_object_decoder_fuzzer: a v1beta1 claim whose kind is not
+// ResourceClaim was decoded without the v1beta1 reshaping; a wrong or
+// non-string kind is now rejected.
+TEST(ResourceCodecFuzzRegressionTest, WrongKindIsRejected) {
+  nlohmann::json in = nlohmann::json::parse(R"({"apiVersion":"resource.k8s.io/v1beta1","kind":"ResourceClai}","metadata":{"name":"c"},"spec":{"devices":{"requests":[{"name":"gpu","deviceClassName":"gpu.nvidia.com","allocationMode":"All"}]}}})");
+  EXPECT_THAT(ResourceClaimFromJson(in, ApiVersion::kV1beta1),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kind")));
+  in["kind"] = 7;
+  EXPECT_THAT(ResourceClaimFromJson(in, ApiVersion::kV1beta1),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kind")));
+  EXPECT_THAT(DeviceClassFromJson(in, ApiVersion::kV1),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kind")));
+  in.erase("kind");  // list items carry no kind: fine
+  absl::StatusOr<ResourceClaim> c = ResourceClaimFromJson(in, ApiVersion::kV1beta1);
+  ASSERT_OK(c);
+  ASSERT_EQ(c->spec.requests.size(), 1u);
+  ASSERT_TRUE(c->spec.requests[0].exactly.has_value());
+  EXPECT_EQ(c->spec.requests[0].exactly->device_class_name, "gpu.nvidia.com");
+}
+
+}  // namespace
+}  // namespace k8s

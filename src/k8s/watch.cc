@@ -48,6 +48,11 @@ absl::StatusOr<bool> WatchFramer::Feed(std::string_view chunk,
     start = nl + 1;
     std::string_view line;
     if (buf_.empty()) {
+      // A whole line inside one chunk obeys the same limit as one that
+      // spans chunks (found by k8s_watch_framer_fuzzer).
+      if (piece.size() > max_) {
+        return absl::ResourceExhaustedError("watch event larger than the framer's limit");
+      }
       line = piece;
     } else {
       if (buf_.size() + piece.size() > max_) {

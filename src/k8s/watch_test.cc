@@ -29,6 +29,20 @@ TEST(WatchFramerTest, SplitsLinesAcrossChunks) {
   EXPECT_THAT(small.Feed("0123456789", on), StatusIs(absl::StatusCode::kResourceExhausted, ::testing::_));
 }
 
+TEST(WatchFramerTest, LimitAppliesToALineWithinOneChunk) {
+  std::vector<std::string> lines;
+  auto on = [&](std::string_view l) {
+    lines.emplace_back(l);
+    return true;
+  };
+  WatchFramer small(8);
+  ASSERT_OK(small.Feed("01234567\n", on));  // exactly the limit: fine
+  EXPECT_THAT(small.Feed("012345678\n", on),
+              StatusIs(absl::StatusCode::kResourceExhausted, ::testing::_));
+  EXPECT_THAT(lines, ElementsAre("01234567"));
+  EXPECT_EQ(small.buffered(), 0u);
+}
+
 TEST(WatchEventTest, Decode) {
   absl::StatusOr<WatchEvent> e = DecodeWatchEvent(R"({"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"7"}}})");
   ASSERT_OK(e);
