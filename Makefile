@@ -4,6 +4,8 @@
 #   make test      deps + build + every test (unit, mock, cluster), then the
 #                  sanitizer build's tests and a short run of every fuzzer
 #   make cluster-test  the tests on the local Kubernetes cluster (hack/cluster)
+#   make demo      build, start the local cluster with mock GPUs, show them
+#   make demo-down stop the demo cluster
 #   make asan      ASan+UBSan build in build-asan/ and its tests
 #   make fuzz      clang libFuzzer build in build-fuzz/, each fuzzer run FUZZ_SECONDS
 SHELL := /bin/bash
@@ -19,7 +21,7 @@ export CCACHE_NOHASHDIR := 1
 FUZZ_BUILD ?= build-fuzz
 FUZZ_SECONDS ?= 10
 
-.PHONY: deps build test unit cluster-test asan fuzz clean
+.PHONY: deps build test unit cluster-test asan fuzz demo demo-down clean
 
 deps:
 	@hack/install-deps.sh
@@ -56,6 +58,12 @@ fuzz: deps $(FUZZ_BUILD)/build.ninja
 	@hack/run-fuzzers.sh $(FUZZ_BUILD)/fuzz $(FUZZ_SECONDS)
 
 test: unit cluster-test asan fuzz
+
+demo: build
+	@hack/demo.sh
+
+demo-down:
+	@hack/cluster/down
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
