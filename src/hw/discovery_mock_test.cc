@@ -10,6 +10,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "testing/nvml_mock_env.h"
 #include "testing/temp_dir.h"
 #include "hw/discovery.h"
 #include "nvml/dl_library.h"
@@ -25,16 +26,8 @@ TEST(DiscoveryMockTest, H100FixtureThroughDlopen) {
 #ifndef NVML_MOCK_LIBRARY
   GTEST_SKIP() << "target nvml_mock not available";
 #else
-  std::string topology = std::string(DRA_SOURCE_DIR) +
-                         "/testing/nvml-mock/topologies/h100-pcie-vm.yaml";
-  if (!fs::exists(topology)) GTEST_SKIP() << "no mock topology " << topology;
   fs::path dir = fs::path(testing_util::UniqueTempDir()) / "discovery_mock";
-  fs::remove_all(dir);
-  fs::create_directories(dir / "dev");
-  ::setenv("NVML_MOCK_TOPOLOGY", topology.c_str(), 1);
-  ::setenv("NVML_MOCK_DEV_DIR", (dir / "dev").c_str(), 1);
-  ::setenv("NVML_MOCK_IGNORE_DEV", "1", 1);
-  ::setenv("NVML_MOCK_STATE", (dir / "state.json").c_str(), 1);
+  ASSERT_NO_FATAL_FAILURE(testing_util::UseNvmlMockTopology("h100-pcie-vm", dir));
 
   absl::StatusOr<std::unique_ptr<nvml::Library>> lib =
       nvml::LoadLibrary(NVML_MOCK_LIBRARY);

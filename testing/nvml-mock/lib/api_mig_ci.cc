@@ -142,18 +142,7 @@ MOCK_API nvmlReturn_t nvmlGpuInstanceGetComputeInstancePossiblePlacements(
     if (count == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
     const CiProfile* p = FindCiProfileById(*ref.giProfile, profileId);
     if (p == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
-    unsigned n = static_cast<unsigned>(p->starts.size());
-    if (placements == nullptr) {
-      *count = n;
-      return NVML_SUCCESS;
-    }
-    if (*count < n) {
-      *count = n;
-      return NVML_ERROR_INSUFFICIENT_SIZE;
-    }
-    for (unsigned i = 0; i < n; ++i) placements[i] = {p->starts[i], p->slices};
-    *count = n;
-    return NVML_SUCCESS;
+    return CopyPlacements(p->starts, p->slices, placements, count);
   });
 }
 

@@ -80,18 +80,7 @@ nvmlReturn_t Placements(nvmlDevice_t device, unsigned profileId,
   if (!ref.gpu->migCapable) return NVML_ERROR_NOT_SUPPORTED;
   const GiProfile* p = FindGiProfileById(*ref.gpu, profileId);
   if (p == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
-  unsigned n = static_cast<unsigned>(p->starts.size());
-  if (placements == nullptr) {
-    *count = n;
-    return NVML_SUCCESS;
-  }
-  if (*count < n) {
-    *count = n;
-    return NVML_ERROR_INSUFFICIENT_SIZE;
-  }
-  for (unsigned i = 0; i < n; ++i) placements[i] = {p->starts[i], p->placementSize};
-  *count = n;
-  return NVML_SUCCESS;
+  return CopyPlacements(p->starts, p->placementSize, placements, count);
 }
 
 nvmlReturn_t Create(nvmlDevice_t device, unsigned profileId,

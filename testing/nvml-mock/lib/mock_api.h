@@ -15,6 +15,7 @@
 #define NVML_MOCK_MOCK_API_H_
 
 #include <mutex>
+#include <vector>
 
 #include "context.h"
 #include "faults.h"
@@ -37,6 +38,26 @@ nvmlReturn_t Guarded(const char* fn, F&& body) noexcept {
   } catch (...) {
     return NVML_ERROR_UNKNOWN;
   }
+}
+
+// The NVML two-call convention for placement lists (GI and CI alike):
+// with `out` null, report the count; with too small a `*count`, report the
+// count and INSUFFICIENT_SIZE; otherwise fill {start, size} for each start.
+template <typename Placement>
+nvmlReturn_t CopyPlacements(const std::vector<unsigned>& starts, unsigned size,
+                            Placement* out, unsigned* count) {
+  unsigned n = static_cast<unsigned>(starts.size());
+  if (out == nullptr) {
+    *count = n;
+    return NVML_SUCCESS;
+  }
+  if (*count < n) {
+    *count = n;
+    return NVML_ERROR_INSUFFICIENT_SIZE;
+  }
+  for (unsigned i = 0; i < n; ++i) out[i] = {starts[i], size};
+  *count = n;
+  return NVML_SUCCESS;
 }
 
 }  // namespace nvml_mock

@@ -233,5 +233,17 @@ TEST_F(H100Test, PlacementsAsCaptured) {
   }
 }
 
+TEST_F(H100Test, PlacementBufferTooSmallReportsTheCount) {
+  using Pl = nvmlReturn_t(nvmlDevice_t, unsigned, nvmlGpuInstancePlacement_t*, unsigned*);
+  std::vector<nvmlGpuInstancePlacement_t> pl(3, nvmlGpuInstancePlacement_t{99, 99});
+  unsigned count = 3;  // profile 19 has 7 placements
+  EXPECT_EQ(Call<Pl>("nvmlDeviceGetGpuInstancePossiblePlacements_v2", dev_, 19u, pl.data(), &count),
+            NVML_ERROR_INSUFFICIENT_SIZE);
+  EXPECT_EQ(count, 7u);
+  EXPECT_EQ(pl[0].start, 99u);  // nothing written on failure
+  EXPECT_EQ(Call<Pl>("nvmlDeviceGetGpuInstancePossiblePlacements_v2", dev_, 19u, pl.data(), nullptr),
+            NVML_ERROR_INVALID_ARGUMENT);
+}
+
 }  // namespace
 }  // namespace nvml_mock_test
