@@ -1,0 +1,276 @@
+#include "state/checkpoint.h"
+
+#include <exception>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "state/go_json.h"
+
+namespace state {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+constexpr int kMaxDepth = 256;
+constexpr char kQuarantineKey[] = "quarantine";
+
+Json StatusOrEmpty(const Json& status) {
+  return status.is_null() ? Json::object() : status;
+}
+
+bool HasDevices(const Json& d) { return !d.is_null() && !(d.is_array() && d.empty()); }
+
+Json EncodeV2Claim(const PreparedClaim& c) {
+  Json e = Json::object();
+  e["checkpointState"] = std::string(ClaimStateName(c.state));
+  e["status"] = StatusOrEmpty(c.status);
+  if (HasDevices(c.prepared_devices)) e["preparedDevices"] = c.prepared_devices;
+  if (!c.name.empty()) e["name"] = c.name;
+  if (!c.namespace_.empty()) e["namespace"] = c.namespace_;
+  return e;
+}
+
+Json EncodeV1Claim(const PreparedClaim& c) {
+  Json e = Json::object();
+  e["status"] = StatusOrEmpty(c.status);
+  if (HasDevices(c.prepared_devices)) e["preparedDevices"] = c.prepared_devices;
+  return e;
+}
+
+// {"checksum":0,"v1":v1} (v1 left out when null), as the top-level checksum sees it.
+uint64_t TopChecksum(const Json* v1) {
+  Json top = Json::object();
+  top["checksum"] = 0;
+  if (v1 != nullptr && !v1->is_null()) top["v1"] = *v1;
+  return KubeletChecksum(GoJsonMarshal(top));
+}
+
+// v2 with "checksum" zeroed in place (or prepended when missing, as a Go
+// writer would always emit it first).
+uint64_t V2Checksum(const Json& v2) {
+  Json copy = Json::object();
+  if (!v2.contains("checksum")) copy["checksum"] = 0;
+  for (auto it = v2.begin(); it != v2.end(); ++it) {
+    copy[it.key()] = it.key() == "checksum" ? Json(0) : it.value();
+  }
+  return KubeletChecksum(GoJsonMarshal(copy));
+}
+
+// Reads a stored checksum; false when missing or not a non-negative integer.
+bool StoredChecksum(const Json& obj, uint64_t* out) {
+  auto it = obj.find("checksum");
+  if (it == obj.end() || !it->is_number_unsigned()) return false;
+  *out = it->get<uint64_t>();
+  return true;
+}
+
+// Decodes one claim entry; the error text becomes the quarantine reason.
+absl::StatusOr<PreparedClaim> DecodeClaim(const Json& e, bool legacy_v1) {
+  if (!e.is_object()) return absl::InvalidArgumentError("entry is not a JSON object");
+  PreparedClaim c;
+  if (legacy_v1) {
+    c.state = ClaimState::kPrepareCompleted;
+  } else {
+    auto st = e.find("checkpointState");
+    if (st == e.end() || !st->is_string()) {
+      return absl::InvalidArgumentError("checkpointState is missing or not a string");
+    }
+    const auto& s = st->get_ref<const std::string&>();
+    if (s == ClaimStateName(ClaimState::kPrepareStarted)) {
+      c.state = ClaimState::kPrepareStarted;
+    } else if (s == ClaimStateName(ClaimState::kPrepareCompleted)) {
+      c.state = ClaimState::kPrepareCompleted;
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat("unknown checkpointState \"", s, "\""));
+    }
+  }
+  if (auto it = e.find("status"); it != e.end() && !it->is_null()) {
+    if (!it->is_object()) return absl::InvalidArgumentError("status is not a JSON object");
+    c.status = *it;
+  }
+  if (auto it = e.find("preparedDevices"); it != e.end() && !it->is_null()) {
+    if (!it->is_array()) return absl::InvalidArgumentError("preparedDevices is not a JSON array");
+    c.prepared_devices = *it;
+  }
+  for (auto [key, field] : {std::pair{"name", &c.name}, std::pair{"namespace", &c.namespace_}}) {
+    auto it = e.find(key);
+    if (it == e.end() || it->is_null()) continue;
+    if (!it->is_string()) return absl::InvalidArgumentError(absl::StrCat(key, " is not a string"));
+    *field = it->get<std::string>();
+  }
+  return c;
+}
+
+void DecodeClaims(const Json& section, const char* where, bool legacy_v1, DecodeResult& r) {
+  auto pc = section.find("preparedClaims");
+  if (pc == section.end() || pc->is_null()) return;
+  if (!pc->is_object()) {
+    std::string key = absl::StrCat(where, ".preparedClaims");
+    r.checkpoint.quarantine[key] = {*pc, "preparedClaims is not a JSON object"};
+    r.report.quarantined.push_back(key);
+    r.report.problems.push_back(absl::StrCat(key, " is not a JSON object; quarantined"));
+    return;
+  }
+  for (auto it = pc->begin(); it != pc->end(); ++it) {
+    auto claim = DecodeClaim(it.value(), legacy_v1);
+    if (claim.ok()) {
+      r.checkpoint.claims[it.key()] = *std::move(claim);
+      continue;
+    }
+    std::string reason(claim.status().message());
+    r.checkpoint.quarantine[it.key()] = {it.value(), reason};
+    r.report.quarantined.push_back(it.key());
+    r.report.problems.push_back(
+        absl::StrCat("claim ", it.key(), " in ", where, " quarantined: ", reason));
+  }
+}
+
+void DecodeQuarantine(const Json& q, DecodeResult& r) {
+  if (q.is_null()) return;
+  if (!q.is_object()) {
+    r.checkpoint.quarantine[kQuarantineKey] = {q, "quarantine section is not a JSON object"};
+    r.report.problems.push_back("quarantine section is not a JSON object; kept as one record");
+    return;
+  }
+  for (auto it = q.begin(); it != q.end(); ++it) {
+    const Json& rec = it.value();
+    auto entry = rec.is_object() ? rec.find("entry") : rec.end();
+    auto reason = rec.is_object() ? rec.find("reason") : rec.end();
+    if (entry != rec.end() && reason != rec.end() && reason->is_string()) {
+      r.checkpoint.quarantine[it.key()] = {*entry, reason->get<std::string>()};
+    } else {
+      r.checkpoint.quarantine[it.key()] = {rec, "malformed quarantine record"};
+      r.report.problems.push_back(absl::StrCat("quarantine record ", it.key(), " is malformed"));
+    }
+  }
+}
+
+absl::StatusOr<Json> Parse(std::string_view data) {
+  bool too_deep = false;
+  Json::parser_callback_t cb = [&too_deep](int depth, Json::parse_event_t, Json&) {
+    if (depth > kMaxDepth) too_deep = true;
+    return depth <= kMaxDepth;
+  };
+  Json root;
+  try {
+    root = Json::parse(data.begin(), data.end(), cb);
+  } catch (const std::exception& e) {
+    return absl::InvalidArgumentError(absl::StrCat("checkpoint is not valid JSON: ", e.what()));
+  }
+  if (too_deep) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("checkpoint JSON nests deeper than ", kMaxDepth, " levels"));
+  }
+  if (!root.is_object()) return absl::InvalidArgumentError("checkpoint is not a JSON object");
+  return root;
+}
+
+}  // namespace
+
+std::string_view ClaimStateName(ClaimState s) {
+  return s == ClaimState::kPrepareCompleted ? "PrepareCompleted" : "PrepareStarted";
+}
+
+std::string Encode(const Checkpoint& cp) {
+  Json v1 = Json::object();
+  Json v1_claims = Json::object();
+  Json v2_claims = Json::object();
+  for (const auto& [uid, c] : cp.claims) {
+    v2_claims[uid] = EncodeV2Claim(c);
+    if (c.state == ClaimState::kPrepareCompleted) v1_claims[uid] = EncodeV1Claim(c);
+  }
+  if (!v1_claims.empty()) v1["preparedClaims"] = std::move(v1_claims);
+
+  Json v2 = Json::object();
+  v2["checksum"] = 0;
+  if (!v2_claims.empty()) v2["preparedClaims"] = std::move(v2_claims);
+  if (!cp.node_boot_id.empty()) v2["nodeBootID"] = cp.node_boot_id;
+  v2["checksum"] = KubeletChecksum(GoJsonMarshal(v2));
+
+  Json top = Json::object();
+  top["checksum"] = TopChecksum(&v1);
+  top["v1"] = std::move(v1);
+  top["v2"] = std::move(v2);
+  if (!cp.quarantine.empty()) {
+    Json q = Json::object();
+    for (const auto& [uid, e] : cp.quarantine) {
+      Json rec = Json::object();
+      rec["entry"] = e.raw;
+      rec["reason"] = e.reason;
+      q[uid] = std::move(rec);
+    }
+    top[kQuarantineKey] = std::move(q);
+  }
+  return GoJsonMarshal(top);
+}
+
+absl::StatusOr<DecodeResult> DecodeLenient(std::string_view data) {
+  auto parsed = Parse(data);
+  if (!parsed.ok()) return parsed.status();
+  const Json& root = *parsed;
+  DecodeResult r;
+
+  const Json* v1 = nullptr;
+  if (auto it = root.find("v1"); it != root.end() && !it->is_null()) v1 = &*it;
+  const Json* v2 = nullptr;
+  if (auto it = root.find("v2"); it != root.end() && !it->is_null()) v2 = &*it;
+
+  uint64_t stored = 0;
+  if (!StoredChecksum(root, &stored)) {
+    r.report.checksum_ok = false;
+    r.report.problems.push_back("top-level checksum is missing or not an unsigned integer");
+  } else if (uint64_t want = TopChecksum(v1); want != stored) {
+    r.report.checksum_ok = false;
+    r.report.problems.push_back(
+        absl::StrCat("top-level checksum mismatch: stored ", stored, ", computed ", want));
+  }
+
+  if (v2 != nullptr && !v2->is_object()) {
+    r.checkpoint.quarantine["v2"] = {*v2, "v2 is not a JSON object"};
+    r.report.quarantined.push_back("v2");
+    r.report.problems.push_back("v2 is not a JSON object; quarantined");
+    r.report.checksum_ok = false;
+  } else if (v2 != nullptr) {
+    if (!StoredChecksum(*v2, &stored)) {
+      r.report.checksum_ok = false;
+      r.report.problems.push_back("v2 checksum is missing or not an unsigned integer");
+    } else if (uint64_t want = V2Checksum(*v2); want != stored) {
+      r.report.checksum_ok = false;
+      r.report.problems.push_back(
+          absl::StrCat("v2 checksum mismatch: stored ", stored, ", computed ", want));
+    }
+    if (auto b = v2->find("nodeBootID"); b != v2->end() && !b->is_null()) {
+      if (b->is_string()) {
+        r.checkpoint.node_boot_id = b->get<std::string>();
+      } else {
+        r.report.problems.push_back("v2.nodeBootID is not a string; treated as empty");
+      }
+    }
+    DecodeClaims(*v2, "v2", /*legacy_v1=*/false, r);
+  } else if (v1 != nullptr) {
+    r.report.legacy_v1 = true;
+    if (!v1->is_object()) {
+      r.checkpoint.quarantine["v1"] = {*v1, "v1 is not a JSON object"};
+      r.report.quarantined.push_back("v1");
+      r.report.problems.push_back("v1 is not a JSON object; quarantined");
+    } else {
+      DecodeClaims(*v1, "v1", /*legacy_v1=*/true, r);
+    }
+  }
+  if (auto q = root.find(kQuarantineKey); q != root.end()) DecodeQuarantine(*q, r);
+  return r;
+}
+
+absl::StatusOr<Checkpoint> Decode(std::string_view data) {
+  auto r = DecodeLenient(data);
+  if (!r.ok()) return r.status();
+  if (!r->report.checksum_ok) {
+    std::string msg = "checkpoint checksum does not verify";
+    for (const auto& p : r->report.problems) absl::StrAppend(&msg, "; ", p);
+    return absl::DataLossError(msg);
+  }
+  return std::move(r->checkpoint);
+}
+
+}  // namespace state

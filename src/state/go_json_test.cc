@@ -1,0 +1,45 @@
+#include "state/go_json.h"
+
+#include "gtest/gtest.h"
+
+namespace state {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+// Expected values computed independently (Python: FNV-1a 32 over
+// "([]uint8)[" + " ".join(decimal bytes) + "]").
+TEST(KubeletChecksumTest, KnownValues) {
+  EXPECT_EQ(KubeletChecksum("hello"), 3913194164u);
+  EXPECT_EQ(KubeletChecksum(""), 4046067964u);
+  EXPECT_EQ(KubeletChecksum("{\"checksum\":0}"), 4166374854u);
+  EXPECT_EQ(KubeletChecksum("{\"checksum\":0,\"v1\":{}}"), 1083090442u);
+  EXPECT_EQ(KubeletChecksum("{\"checksum\":0,\"nodeBootID\":\"abc\"}"), 2908191222u);
+}
+
+TEST(GoJsonMarshalTest, KeepsMemberOrderAndIsCompact) {
+  Json j = Json::object();
+  j["z"] = 1;
+  j["a"] = Json::array({true, nullptr, "x"});
+  j["m"] = Json::object();
+  EXPECT_EQ(GoJsonMarshal(j), R"({"z":1,"a":[true,null,"x"],"m":{}})");
+}
+
+TEST(GoJsonMarshalTest, EscapesLikeGo) {
+  Json j = "a<b>&c\u2028\xc3\xa9\n\"";
+  EXPECT_EQ(GoJsonMarshal(j), "\"a\\u003cb\\u003e\\u0026c\\u2028\xc3\xa9\\n\\\"\"");
+}
+
+TEST(GoJsonMarshalTest, NumbersLikeGo) {
+  EXPECT_EQ(GoJsonMarshal(Json(-5)), "-5");
+  EXPECT_EQ(GoJsonMarshal(Json(18446744073709551615ull)), "18446744073709551615");
+  EXPECT_EQ(GoJsonMarshal(Json(1.5)), "1.5");
+  EXPECT_EQ(GoJsonMarshal(Json(1.0)), "1");
+  EXPECT_EQ(GoJsonMarshal(Json(0.0)), "0");
+  EXPECT_EQ(GoJsonMarshal(Json(1e21)), "1e+21");
+  EXPECT_EQ(GoJsonMarshal(Json(1e-7)), "1e-7");
+  EXPECT_EQ(GoJsonMarshal(Json(123456789.25)), "123456789.25");
+}
+
+}  // namespace
+}  // namespace state
