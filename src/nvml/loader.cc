@@ -70,7 +70,7 @@ absl::StatusOr<std::string> FindNvidiaSmi(const std::string& driver_root) {
 std::string DevRoot(const std::string& driver_root) {
   std::error_code ec;
   if (!driver_root.empty() &&
-      fs::is_directory(util::JoinRoot(driver_root, std::string(kDevDir)), ec)) {
+      fs::exists(util::JoinRoot(driver_root, std::string(kDevDir)) + "/nvidiactl", ec)) {
     return driver_root;
   }
   return "/";

@@ -29,8 +29,8 @@ absl::StatusOr<std::string> FindNvmlLibrary(const std::string& driver_root);
 // every path tried.
 absl::StatusOr<std::string> FindNvidiaSmi(const std::string& driver_root);
 
-// The root under which /dev nodes live: `driver_root` if <driver_root>/dev is
-// a directory, else "/".
+// The root under which /dev nodes live: `driver_root` if <driver_root>/dev
+// holds nvidiactl, else "/" (a driver root may ship an empty dev/).
 std::string DevRoot(const std::string& driver_root);
 
 }  // namespace nvml
