@@ -116,7 +116,7 @@ MOCK_API nvmlReturn_t nvmlDeviceGetHandleByUUID(const char* uuid, nvmlDevice_t* 
         return CheckGpuAlive(g);
       }
       GpuState gs = GpuStateOf(state, g);
-      for (const MigDeviceRef& m : MigDevices(gs)) {
+      for (const MigDeviceRef& m : VisibleMigDevices(g, gs)) {
         if (MigUuid(g.uuid, m.gi->id, m.ci->id) != want) continue;
         *device = reinterpret_cast<nvmlDevice_t>(Intern(Kind::kMig, pos, m.gi->id, m.ci->id));
         return CheckGpuAlive(g);

@@ -51,7 +51,9 @@ MOCK_API nvmlReturn_t nvmlDeviceGetMigDeviceHandleByIndex(nvmlDevice_t device, u
     if (nvmlReturn_t r = ReadState(&s); r != NVML_SUCCESS) return r;
     GpuState gs = GpuStateOf(s, *ref.gpu);
     if (gs.migMode != 1 || index >= ref.gpu->maxMigDevices) return NVML_ERROR_INVALID_ARGUMENT;
-    std::vector<MigDeviceRef> devs = MigDevices(gs);
+    // Indexes count only the MIG devices this process can see, as with
+    // the real driver inside a container.
+    std::vector<MigDeviceRef> devs = VisibleMigDevices(*ref.gpu, gs);
     if (index >= devs.size()) return NVML_ERROR_NOT_FOUND;
     *mig = reinterpret_cast<nvmlDevice_t>(
         Intern(Kind::kMig, ref.h->pos, devs[index].gi->id, devs[index].ci->id));

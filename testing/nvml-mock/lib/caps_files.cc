@@ -1,6 +1,7 @@
 // caps_files.cc: see caps_files.h.
 #include "caps_files.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -37,7 +38,12 @@ void SyncNodes(const std::string& root, unsigned major, unsigned gpuMinor,
     struct stat st;
     bool exists = ::lstat(node.c_str(), &st) == 0;
     if (want.count(m) != 0 && !exists) {
-      ::mknod(node.c_str(), S_IFCHR | kAccessMode, makedev(major, m));
+      if (::mknod(node.c_str(), S_IFCHR | kAccessMode, makedev(major, m)) != 0) {
+        // Not permitted (not root): a plain file still marks the instance
+        // as visible to processes using this dev dir.
+        int fd = ::open(node.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, kAccessMode);
+        if (fd >= 0) ::close(fd);
+      }
     } else if (want.count(m) == 0 && exists) {
       ::unlink(node.c_str());
     }

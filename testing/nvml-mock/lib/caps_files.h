@@ -2,8 +2,8 @@
 // step with the MIG state, like the NVIDIA kernel module does:
 //   <root>/proc/driver/nvidia/capabilities/gpu<minor>/mig/gi<G>/access
 //   <root>/proc/driver/nvidia/capabilities/gpu<minor>/mig/gi<G>/ci<C>/access
-// and the matching char nodes <root>/dev/nvidia-caps/nvidia-cap<N> (when
-// mknod is permitted). Minors follow the driver's mig-minors layout:
+// and the matching char nodes <root>/dev/nvidia-caps/nvidia-cap<N> (plain
+// files when mknod is not permitted; the mock only checks that they exist). Minors follow the driver's mig-minors layout:
 // 3 + 135*gpuMinor + 9*gi (+ 1 + ci for a compute instance).
 //
 // Used by context.cc after every state change (under the state file lock).

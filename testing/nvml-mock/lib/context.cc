@@ -2,6 +2,8 @@
 // context.h. nvmlInit's work is in init.cc.
 #include "context.h"
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -95,6 +97,23 @@ nvmlReturn_t CheckGpuAlive(const GpuSpec& gpu) {
   return (f.lost || f.offBus) ? NVML_ERROR_GPU_IS_LOST : NVML_SUCCESS;
 }
 
+bool MigVisible(const GpuSpec& gpu, unsigned gi, unsigned ci) {
+  const Context& c = Ctx();
+  if (c.ignoreDev) return true;
+  std::string caps = c.devDir + "/nvidia-caps/nvidia-cap";
+  struct stat st;
+  return ::stat((caps + std::to_string(GiCapMinor(gpu.minor, gi))).c_str(), &st) == 0 &&
+         ::stat((caps + std::to_string(CiCapMinor(gpu.minor, gi, ci))).c_str(), &st) == 0;
+}
+
+std::vector<MigDeviceRef> VisibleMigDevices(const GpuSpec& gpu, const GpuState& st) {
+  std::vector<MigDeviceRef> out;
+  for (const MigDeviceRef& m : MigDevices(st)) {
+    if (MigVisible(gpu, m.gi->id, m.ci->id)) out.push_back(m);
+  }
+  return out;
+}
+
 nvmlReturn_t ReadState(MigState* out) {
   std::string error;
   if (!Ctx().store->Read(out, &error)) {
@@ -138,6 +157,9 @@ nvmlReturn_t ResolveHandle(const void* p, Kind want1, Kind want2, DeviceRef* out
   out->ci = FindCi(*out->gi, h->ci);
   if (out->ci == nullptr || out->giProfile == nullptr) return NVML_ERROR_INVALID_ARGUMENT;
   out->ciProfile = FindCiProfileById(*out->giProfile, out->ci->profileId);
+  if (h->kind == Kind::kMig && !MigVisible(*out->gpu, h->gi, h->ci)) {
+    return NVML_ERROR_INVALID_ARGUMENT;
+  }
   return out->ciProfile ? NVML_SUCCESS : NVML_ERROR_UNKNOWN;
 }
 

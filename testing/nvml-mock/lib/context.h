@@ -40,6 +40,8 @@ struct Context {
   std::unique_ptr<StateStore> store;
   std::string root;          // NVML_MOCK_ROOT ("" = none)
   std::string storeKey;      // what `store` was built for
+  bool ignoreDev = false;    // NVML_MOCK_IGNORE_DEV=1: no device-node checks
+  std::string devDir = "/dev";  // NVML_MOCK_DEV_DIR
 };
 
 std::mutex& Mu();
@@ -82,6 +84,13 @@ nvmlReturn_t ResolveCi(nvmlComputeInstance_t c, DeviceRef* out);
 // NVML index of topology position `pos`, or -1 if not visible.
 int VisibleIndex(int pos);
 nvmlReturn_t CheckGpuAlive(const GpuSpec& gpu);
+
+// Whether this process may see MIG device (gi, ci) of `gpu`: like the real
+// driver, only when both capability nodes nvidia-caps/nvidia-cap<minor> of
+// the GI and the CI exist in the device dir (or device checks are off).
+bool MigVisible(const GpuSpec& gpu, unsigned gi, unsigned ci);
+// The MIG devices of `gpu` this process can see, by (GI id, CI id).
+std::vector<MigDeviceRef> VisibleMigDevices(const GpuSpec& gpu, const GpuState& st);
 
 // Current MIG state (re-read from the state file).
 nvmlReturn_t ReadState(MigState* out);

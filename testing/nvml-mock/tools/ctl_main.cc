@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "embedded_topology.h"
 #include "fault_file.h"
 #include "file_util.h"
 #include "topology.h"
@@ -32,6 +33,7 @@ int Usage() {
       "  reset                 drop every fault and event\n"
       "  show                  print the fault file\n"
       "  describe TOPOLOGY     validate a topology and print the facts make-driver-root needs\n"
+      "  embed-topology LIB TOPOLOGY   append the (validated) topology to a copy of the library\n"
       "G is a GPU UUID (GPU-...) or the GPU's topology index.\n");
   return 2;
 }
@@ -70,9 +72,25 @@ int Describe(const std::string& path) {
   return 0;
 }
 
+// "embed-topology": validates TOPOLOGY and appends it to LIB as a trailer
+// (replacing an earlier one), so that the library finds it in containers.
+int Embed(const std::string& lib, const std::string& path) {
+  nvml_mock::Topology topo;
+  std::string error, text;
+  bool missing = false;
+  if (!nvml_mock::LoadTopology(path, &topo, &error) ||
+      !nvml_mock::ReadWholeFile(path, &text, &missing) ||
+      !nvml_mock::EmbedTopology(lib, text, &error)) {
+    std::fprintf(stderr, "nvml-mock-ctl: %s\n", error.empty() ? path.c_str() : error.c_str());
+    return 1;
+  }
+  return 0;
+}
+
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.size() == 2 && args[0] == "describe") return Describe(args[1]);
+  if (args.size() == 3 && args[0] == "embed-topology") return Embed(args[1], args[2]);
   std::string path = DefaultPath();
   if (args.size() >= 2 && args[0] == "--file") {
     path = args[1];
