@@ -141,6 +141,9 @@ TEST_F(LoaderTest, HostRootPaths) {
 TEST_F(LoaderTest, DevRoot) {
   EXPECT_EQ(DevRoot(Root()), "/");
   fs::create_directories(root_ / "dev");
+  // An empty dev/ (as /usr/local/nvidia ships): the nodes are in /dev.
+  EXPECT_EQ(DevRoot(Root()), "/");
+  std::ofstream(root_ / "dev" / "nvidiactl") << "";
   EXPECT_EQ(DevRoot(Root()), Root());
   EXPECT_EQ(DevRoot("/"), "/");
   // A file named dev is not a dev root.
