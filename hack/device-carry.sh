@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Assemble device-carry/ (git-ignored): what hack/device-check.sh needs on a
+# machine with a real GPU that has none of our build dependencies: our
+# binaries (gpu-inventory, cdi-hook, nvml-mock-smi), the shared libraries
+# they need besides glibc, Debian's runc with libseccomp, and busybox for a
+# minimal container root filesystem. Run after `make build`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${BUILD:-build}
+out=device-carry
+rm -rf "$out"
+mkdir -p "$out/bin" "$out/lib"
+bins=("$build/bin/gpu-inventory" "$build/bin/cdi-hook" /usr/sbin/runc /bin/busybox)
+for b in "${bins[@]}"; do
+  [[ -x $b ]] || { echo "device-carry: $b missing (make build; apt-get install runc busybox-static)" >&2; exit 1; }
+  cp -L "$b" "$out/bin/"
+done
+cp -aL "$build/lib/libnvidia-ml.so.1" "$out/lib/mock-libnvidia-ml.so.1"
+# Non-glibc libraries of the dynamically linked binaries.
+for b in "${bins[@]}" "$build/lib/libnvidia-ml.so.1"; do
+  { ldd "$b" 2>/dev/null || true; } | awk '$3 ~ /^\// {print $3}'
+done | sort -u | while read -r lib; do
+  case "$(basename "$lib")" in
+    libc.so*|libm.so*|libpthread.so*|libdl.so*|librt.so*|ld-linux*) ;;
+    *) cp -L "$lib" "$out/lib/" ;;
+  esac
+done
+strip --strip-debug "$out"/bin/gpu-inventory "$out"/bin/cdi-hook "$out"/lib/*.so* 2>/dev/null || true
+du -sh "$out" || true

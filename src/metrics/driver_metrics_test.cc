@@ -1,0 +1,107 @@
+#include "metrics/driver_metrics.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "metrics/http_server.h"
+
+namespace metrics {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+TEST(DriverMetrics, SeriesPrecreatedAtZero) {
+  DriverMetrics m("gpu.nvidia.com", "node-a");
+  std::string text = m.Render();
+  EXPECT_THAT(text, HasSubstr(
+      "nvidia_dra_requests_total{driver=\"gpu.nvidia.com\",operation=\"prepare\"} 0"));
+  EXPECT_THAT(text, HasSubstr(
+      "nvidia_dra_requests_total{driver=\"gpu.nvidia.com\",operation=\"unprepare\"} 0"));
+  EXPECT_THAT(text, HasSubstr("nvidia_dra_requests_inflight{driver=\"gpu.nvidia.com\","
+                              "operation=\"prepare\"} 0"));
+  // Reference buckets 0.05 * 2^i up to 12.8 s.
+  EXPECT_THAT(text, HasSubstr("le=\"0.05\""));
+  EXPECT_THAT(text, HasSubstr("le=\"12.8\""));
+  EXPECT_THAT(text, Not(HasSubstr("le=\"25.6\"")));
+}
+
+TEST(DriverMetrics, CountsAndGauges) {
+  DriverMetrics m("gpu.nvidia.com", "node-a");
+  m.ObserveRequest(kOperationPrepare, 0.2);
+  m.ObserveRequest(kOperationPrepare, 0.3);
+  m.PrepareError(kErrorPrepareDevices);
+  m.UnprepareError(kErrorLockAcquire);
+  {
+    InflightGuard g(&m, kOperationUnprepare);
+    EXPECT_THAT(m.Render(), HasSubstr("nvidia_dra_requests_inflight{driver=\"gpu.nvidia.com\","
+                                      "operation=\"unprepare\"} 1"));
+  }
+  m.SetPreparedDevices({{"gpu", 2}, {"mig", 3}});
+  m.SetPreparedDevices({{"gpu", 1}});
+  std::string text = m.Render();
+  EXPECT_THAT(text, HasSubstr(
+      "nvidia_dra_requests_total{driver=\"gpu.nvidia.com\",operation=\"prepare\"} 2"));
+  EXPECT_THAT(text, HasSubstr("nvidia_dra_request_duration_seconds_count{driver=\"gpu.nvidia."
+                              "com\",operation=\"prepare\"} 2"));
+  EXPECT_THAT(text, HasSubstr("nvidia_dra_node_prepare_errors_total{driver=\"gpu.nvidia.com\","
+                              "error_type=\"prepare_devices\"} 1"));
+  EXPECT_THAT(text, HasSubstr("nvidia_dra_node_unprepare_errors_total{driver=\"gpu.nvidia."
+                              "com\",error_type=\"lock_acquire\"} 1"));
+  EXPECT_THAT(text, HasSubstr("nvidia_dra_requests_inflight{driver=\"gpu.nvidia.com\","
+                              "operation=\"unprepare\"} 0"));
+  EXPECT_THAT(text, HasSubstr("nvidia_dra_prepared_devices{device_type=\"gpu\",driver=\"gpu."
+                              "nvidia.com\",node=\"node-a\"} 1"));
+  EXPECT_THAT(text, HasSubstr("nvidia_dra_prepared_devices{device_type=\"mig\",driver=\"gpu."
+                              "nvidia.com\",node=\"node-a\"} 0"));
+}
+
+TEST(HttpServer, BindAddress) {
+  EXPECT_EQ(*BindAddress(":8080"), "0.0.0.0:8080");
+  EXPECT_EQ(*BindAddress("127.0.0.1:9"), "127.0.0.1:9");
+  EXPECT_FALSE(BindAddress("8080x").ok());
+  EXPECT_FALSE(BindAddress("").ok());
+  EXPECT_THAT(std::string(BindAddress("host:abc").status().message()),
+              HasSubstr("--http-endpoint"));
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  std::string req = "GET " + path + " HTTP/1.0\r\nHost: x\r\n\r\n";
+  (void)!write(fd, req.data(), req.size());
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) out.append(buf, static_cast<size_t>(n));
+  close(fd);
+  return out;
+}
+
+TEST(HttpServer, ServesRegistryOnPath) {
+  DriverMetrics m("gpu.nvidia.com", "node-a");
+  auto exposer = Serve("127.0.0.1:0", "/custom-metrics", m.registry());
+  ASSERT_TRUE(exposer.ok()) << exposer.status();
+  auto ports = (*exposer)->GetListeningPorts();
+  ASSERT_EQ(ports.size(), 1u);
+  std::string body = HttpGet(ports[0], "/custom-metrics");
+  EXPECT_THAT(body, HasSubstr("200 OK"));
+  EXPECT_THAT(body, HasSubstr("nvidia_dra_requests_total"));
+  EXPECT_THAT(HttpGet(ports[0], "/metrics"), Not(HasSubstr("nvidia_dra_requests_total")));
+}
+
+}  // namespace
+}  // namespace metrics
