@@ -143,19 +143,21 @@ void PutOpaque(nlohmann::json& j, const std::optional<OpaqueDeviceConfiguration>
   j["opaque"] = std::move(o);
 }
 
-ExactDeviceRequest ReadExact(Reader& r, const nlohmann::json& j, const std::string& p) {
-  ExactDeviceRequest e;
-  e.device_class_name = r.Str(j, "deviceClassName", p);
-  e.selectors = ReadSelectors(r, j, p);
-  e.allocation_mode = r.Str(j, "allocationMode", p);
-  e.count = r.OptInt(j, "count", p);
-  e.admin_access = r.OptBool(j, "adminAccess", p);
-  e.tolerations = r.Raw(j, "tolerations", p);
-  e.capacity_requests = r.QuantityMap(r.Raw(j, "capacity", p), "requests", p + ".capacity");
-  return e;
+// Adds the kept unknown fields of `extra` to `typed` without overriding
+// anything the typed model wrote (objects merge key by key).
+void MergeKept(nlohmann::json& typed, const nlohmann::json& extra) {
+  if (!extra.is_object() || !typed.is_object()) return;
+  for (const auto& [k, v] : extra.items()) {
+    auto it = typed.find(k);
+    if (it == typed.end()) {
+      typed[k] = v;
+    } else if (it->is_object() && v.is_object()) {
+      MergeKept(*it, v);
+    }
+  }
 }
 
-nlohmann::json PutExact(const ExactDeviceRequest& e) {
+nlohmann::json PutExactTyped(const ExactDeviceRequest& e) {
   nlohmann::json j = nlohmann::json::object();
   PutStr(j, "deviceClassName", e.device_class_name);
   PutSelectors(j, e.selectors);
@@ -171,6 +173,57 @@ nlohmann::json PutExact(const ExactDeviceRequest& e) {
   return j;
 }
 
+nlohmann::json PutExact(const ExactDeviceRequest& e) {
+  nlohmann::json j = PutExactTyped(e);
+  MergeKept(j, e.extra);
+  return j;
+}
+
+ExactDeviceRequest ReadExact(Reader& r, const nlohmann::json& j, const std::string& p) {
+  ExactDeviceRequest e;
+  e.device_class_name = r.Str(j, "deviceClassName", p);
+  e.selectors = ReadSelectors(r, j, p);
+  e.allocation_mode = r.Str(j, "allocationMode", p);
+  e.count = r.OptInt(j, "count", p);
+  e.admin_access = r.OptBool(j, "adminAccess", p);
+  e.tolerations = r.Raw(j, "tolerations", p);
+  e.capacity_requests = r.QuantityMap(r.Raw(j, "capacity", p), "requests", p + ".capacity");
+  e.extra = devices::JsonResidual(j, PutExactTyped(e));
+  // The names of a request and of a sub-request belong to the enclosing
+  // structs; in `exactly` they would collide with the v1beta1 flat form.
+  e.extra.erase("name");
+  e.extra.erase("firstAvailable");
+  return e;
+}
+
+// The unknown fields of a v1 request (anything but name, exactly and
+// firstAvailable), nulls dropped.
+nlohmann::json RequestResidual(const nlohmann::json& q) {
+  nlohmann::json out = nlohmann::json::object();
+  if (!q.is_object()) return out;
+  for (const auto& [k, v] : q.items()) {
+    if (k != "name" && k != "exactly" && k != "firstAvailable" && !v.is_null()) out[k] = v;
+  }
+  return out;
+}
+
+nlohmann::json PutConstraint(const DeviceConstraint& c, bool with_extra) {
+  nlohmann::json j = nlohmann::json::object();
+  PutStrs(j, "requests", c.requests);
+  PutOpt(j, "matchAttribute", c.match_attribute);
+  PutOpt(j, "distinctAttribute", c.distinct_attribute);
+  if (with_extra) MergeKept(j, c.extra);
+  return j;
+}
+
+nlohmann::json PutClaimConfig(const DeviceClaimConfiguration& c, bool with_extra) {
+  nlohmann::json j = nlohmann::json::object();
+  PutStrs(j, "requests", c.requests);
+  PutOpaque(j, c.opaque);
+  if (with_extra) MergeKept(j, c.extra);
+  return j;
+}
+
 ResourceClaimSpec ReadClaimSpec(Reader& r, const nlohmann::json& spec, const std::string& p0) {
   ResourceClaimSpec s;
   const std::string p = p0 + ".devices";
@@ -179,6 +232,7 @@ ResourceClaimSpec ReadClaimSpec(Reader& r, const nlohmann::json& spec, const std
     const std::string qp = p + ".requests";
     DeviceRequest req;
     req.name = r.Str(q, "name", qp);
+    req.extra = RequestResidual(q);
     if (nlohmann::json ex = r.Raw(q, "exactly", qp); !ex.is_null()) {
       req.exactly = ReadExact(r, ex, qp + ".exactly");
     }
@@ -195,12 +249,14 @@ ResourceClaimSpec ReadClaimSpec(Reader& r, const nlohmann::json& spec, const std
     dc.requests = r.Strs(c, "requests", p + ".constraints");
     dc.match_attribute = r.OptStr(c, "matchAttribute", p + ".constraints");
     dc.distinct_attribute = r.OptStr(c, "distinctAttribute", p + ".constraints");
+    dc.extra = devices::JsonResidual(c, PutConstraint(dc, false));
     s.constraints.push_back(std::move(dc));
   }
   for (const nlohmann::json& c : r.Array(d, "config", p)) {
     DeviceClaimConfiguration cc;
     cc.requests = r.Strs(c, "requests", p + ".config");
     cc.opaque = ReadOpaque(r, c, p + ".config");
+    cc.extra = devices::JsonResidual(c, PutClaimConfig(cc, false));
     s.config.push_back(std::move(cc));
   }
   return s;
@@ -216,20 +272,14 @@ nlohmann::json PutClaimSpec(const ResourceClaimSpec& s) {
       sub["name"] = sr.name;
       q["firstAvailable"].push_back(std::move(sub));
     }
+    MergeKept(q, req.extra);
     d["requests"].push_back(std::move(q));
   }
   for (const DeviceConstraint& c : s.constraints) {
-    nlohmann::json j = nlohmann::json::object();
-    PutStrs(j, "requests", c.requests);
-    PutOpt(j, "matchAttribute", c.match_attribute);
-    PutOpt(j, "distinctAttribute", c.distinct_attribute);
-    d["constraints"].push_back(std::move(j));
+    d["constraints"].push_back(PutConstraint(c, true));
   }
   for (const DeviceClaimConfiguration& c : s.config) {
-    nlohmann::json j = nlohmann::json::object();
-    PutStrs(j, "requests", c.requests);
-    PutOpaque(j, c.opaque);
-    d["config"].push_back(std::move(j));
+    d["config"].push_back(PutClaimConfig(c, true));
   }
   return {{"devices", d}};
 }

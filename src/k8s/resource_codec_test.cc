@@ -249,3 +249,147 @@ TEST(ResourceCodecFuzzRegressionTest, WrongKindIsRejected) {
 
 }  // namespace
 }  // namespace k8s
+
+namespace k8s {
+namespace {
+
+// A claim (v1 shape) whose requests, sub-requests, constraints and config
+// entries carry fields this model does not know.
+json ClaimWithFutureFieldsV1(const std::string& version) {
+  json j = json::parse(R"({
+    "apiVersion": "resource.k8s.io/v1", "kind": "ResourceClaim",
+    "metadata": {"name": "future", "namespace": "ns"},
+    "spec": {"devices": {
+      "requests": [
+        {"name": "gpu", "futureRequestField": "r",
+         "exactly": {"deviceClassName": "gpu.nvidia.com", "allocationMode": "ExactCount",
+                     "count": 1, "futureField": {"x": 1},
+                     "capacity": {"requests": {"memory": "1Gi"}, "futureCapacity": true}}},
+        {"name": "any", "firstAvailable": [
+            {"name": "big", "deviceClassName": "gpu.nvidia.com", "futureField": {"x": 1}},
+            {"name": "mig", "deviceClassName": "mig.nvidia.com", "allocationMode": "All"}]}
+      ],
+      "constraints": [{"requests": ["gpu"], "matchAttribute": "gpu.nvidia.com/uuid",
+                       "futureConstraint": [1, 2]}],
+      "config": [{"requests": ["gpu"], "futureConfig": "c",
+                  "opaque": {"driver": "gpu.nvidia.com", "parameters": {"kind": "GpuConfig"},
+                             "futureOpaque": 3}}]
+    }}
+  })");
+  j["apiVersion"] = "resource.k8s.io/" + version;
+  return j;
+}
+
+void ExpectFutureFieldsKept(const ResourceClaimSpec& s) {
+  ASSERT_EQ(s.requests.size(), 2u);
+  ASSERT_TRUE(s.requests[0].exactly.has_value());
+  EXPECT_EQ(s.requests[0].exactly->extra,
+            json::parse(R"({"futureField": {"x": 1}, "capacity": {"futureCapacity": true}})"));
+  EXPECT_EQ(s.requests[0].exactly->capacity_requests.at("memory").ToString(), "1Gi");
+  ASSERT_EQ(s.requests[1].first_available.size(), 2u);
+  EXPECT_EQ(s.requests[1].first_available[0].request.extra, json::parse(R"({"futureField": {"x": 1}})"));
+  EXPECT_TRUE(s.requests[1].first_available[1].request.extra.empty());
+  EXPECT_EQ(s.constraints.at(0).extra, json::parse(R"({"futureConstraint": [1, 2]})"));
+  EXPECT_EQ(s.config.at(0).extra, json::parse(R"({"futureConfig": "c", "opaque": {"futureOpaque": 3}})"));
+}
+
+TEST(ResourceCodecUnknownFieldsTest, RequestFieldsSurviveV1AndV1beta2) {
+  for (const std::string vs : {"v1", "v1beta2"}) {
+    SCOPED_TRACE(vs);
+    const ApiVersion v = *ParseApiVersion(vs);
+    const json in = ClaimWithFutureFieldsV1(vs);
+    absl::StatusOr<ResourceClaim> c = ResourceClaimFromJson(in, v);
+    ASSERT_OK(c);
+    ExpectFutureFieldsKept(c->spec);
+    EXPECT_EQ(c->spec.requests[0].extra, json::parse(R"({"futureRequestField": "r"})"));
+    EXPECT_TRUE(c->extra.empty()) << c->extra;
+    EXPECT_EQ(ToJson(*c, v), in);
+    absl::StatusOr<ResourceClaim> again = ResourceClaimFromJson(ToJson(*c, v), v);
+    ASSERT_OK(again);
+    EXPECT_EQ(*again, *c);
+  }
+}
+
+TEST(ResourceCodecUnknownFieldsTest, RequestFieldsSurviveV1beta1) {
+  // v1beta1: the exact fields (known or not) sit on the request itself.
+  json in = ClaimWithFutureFieldsV1("v1beta1");
+  json& req = in["spec"]["devices"]["requests"][0];
+  json flat = req["exactly"];
+  flat["name"] = "gpu";
+  flat["futureRequestField"] = "r";
+  req = flat;
+  absl::StatusOr<ResourceClaim> c = ResourceClaimFromJson(in, ApiVersion::kV1beta1);
+  ASSERT_OK(c);
+  // A flat unknown field cannot be told apart from an exact one: it lands there.
+  ASSERT_TRUE(c->spec.requests[0].exactly.has_value());
+  EXPECT_EQ(c->spec.requests[0].exactly->extra["futureRequestField"], "r");
+  ResourceClaimSpec rest = c->spec;
+  rest.requests[0].exactly->extra.erase("futureRequestField");
+  ExpectFutureFieldsKept(rest);
+  EXPECT_TRUE(c->spec.requests[0].extra.empty());
+  EXPECT_EQ(ToJson(*c, ApiVersion::kV1beta1), in);
+  absl::StatusOr<ResourceClaim> again =
+      ResourceClaimFromJson(ToJson(*c, ApiVersion::kV1beta1), ApiVersion::kV1beta1);
+  ASSERT_OK(again);
+  EXPECT_EQ(*again, *c);
+  // Converted to v1 the unknown exact fields go under `exactly`.
+  json v1 = ToJson(*c, ApiVersion::kV1);
+  EXPECT_EQ(v1["spec"]["devices"]["requests"][0]["exactly"]["futureField"], json({{"x", 1}}));
+  EXPECT_EQ(v1["spec"]["devices"]["requests"][1]["firstAvailable"][0]["futureField"],
+            json({{"x", 1}}));
+}
+
+TEST(ResourceCodecUnknownFieldsTest, TemplateKeepsRequestFields) {
+  json claim = ClaimWithFutureFieldsV1("v1");
+  json t = {{"apiVersion", "resource.k8s.io/v1"}, {"kind", "ResourceClaimTemplate"},
+            {"metadata", {{"name", "t"}, {"namespace", "ns"}}},
+            {"spec", {{"spec", claim["spec"]}}}};
+  absl::StatusOr<ResourceClaimTemplate> tt = ResourceClaimTemplateFromJson(t, ApiVersion::kV1);
+  ASSERT_OK(tt);
+  ExpectFutureFieldsKept(tt->spec);
+  EXPECT_EQ(ToJson(*tt, ApiVersion::kV1), t);
+}
+
+TEST(ResourceCodecUnknownFieldsTest, TypedEditsWinAndEqualityCountsExtra) {
+  absl::StatusOr<ResourceClaim> c = ResourceClaimFromJson(ClaimWithFutureFieldsV1("v1"), ApiVersion::kV1);
+  ASSERT_OK(c);
+  ResourceClaim edited = *c;
+  edited.spec.requests[0].exactly->count = 4;
+  edited.spec.requests[0].exactly->capacity_requests["memory"] = Quantity::Binary(2LL << 30);
+  // A kept field spelled like a typed one never overrides the typed value.
+  edited.spec.requests[0].exactly->extra["deviceClassName"] = "other";
+  json out = ToJson(edited, ApiVersion::kV1);
+  const json& ex = out["spec"]["devices"]["requests"][0]["exactly"];
+  EXPECT_EQ(ex["count"], 4);
+  EXPECT_EQ(ex["deviceClassName"], "gpu.nvidia.com");
+  EXPECT_EQ(ex["capacity"], json::parse(R"({"requests": {"memory": "2Gi"}, "futureCapacity": true})"));
+  EXPECT_EQ(ex["futureField"], json({{"x", 1}}));
+
+  ResourceClaim other = *c;
+  EXPECT_EQ(other, *c);
+  other.spec.requests[1].first_available[0].request.extra["futureField"]["x"] = 2;
+  EXPECT_NE(other, *c);
+  other = *c;
+  other.spec.config[0].extra.erase("futureConfig");
+  EXPECT_NE(other, *c);
+}
+
+TEST(ResourceCodecUnknownFieldsTest, UnknownFieldsDoNotHideTypeErrors) {
+  json in = ClaimWithFutureFieldsV1("v1");
+  in["spec"]["devices"]["requests"][0]["exactly"]["count"] = "two";
+  EXPECT_THAT(ResourceClaimFromJson(in, ApiVersion::kV1),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("exactly.count")));
+  in = ClaimWithFutureFieldsV1("v1");
+  in["spec"]["devices"]["constraints"][0]["matchAttribute"] = 5;
+  EXPECT_THAT(ResourceClaimFromJson(in, ApiVersion::kV1),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("matchAttribute")));
+  // Nulls are not kept.
+  in = ClaimWithFutureFieldsV1("v1");
+  in["spec"]["devices"]["requests"][1]["futureNull"] = nullptr;
+  absl::StatusOr<ResourceClaim> c = ResourceClaimFromJson(in, ApiVersion::kV1);
+  ASSERT_OK(c);
+  EXPECT_TRUE(c->spec.requests[1].extra.empty()) << c->spec.requests[1].extra;
+}
+
+}  // namespace
+}  // namespace k8s

@@ -66,7 +66,10 @@ struct OpaqueDeviceConfiguration {
 };
 
 // The fields of v1 ExactDeviceRequest / DeviceSubRequest (v1beta1 puts
-// them directly on the request).
+// them directly on the request). Inside requests, constraints and config
+// entries, fields this model does not know are kept in that entry's
+// `extra` (unknown keys only; on encode the typed fields win) so that a
+// decode -> encode round trip keeps what a newer API server added.
 struct ExactDeviceRequest {
   std::string device_class_name;
   std::vector<std::string> selectors;  // CEL expressions
@@ -75,6 +78,9 @@ struct ExactDeviceRequest {
   std::optional<bool> admin_access;    // not on subrequests
   nlohmann::json tolerations;          // array or null
   std::map<std::string, Quantity> capacity_requests;  // capacity.requests
+  // Unknown fields of `exactly`, of a firstAvailable entry, or (v1beta1)
+  // of the flat request.
+  nlohmann::json extra = nlohmann::json::object();
   bool operator==(const ExactDeviceRequest&) const = default;
 };
 
@@ -88,18 +94,21 @@ struct DeviceRequest {
   std::string name;
   std::optional<ExactDeviceRequest> exactly;  // exactly one of these two
   std::vector<DeviceSubRequest> first_available;
+  nlohmann::json extra = nlohmann::json::object();  // unknown v1 request fields
   bool operator==(const DeviceRequest&) const = default;
 };
 
 struct DeviceConstraint {
   std::vector<std::string> requests;
   std::optional<std::string> match_attribute, distinct_attribute;
+  nlohmann::json extra = nlohmann::json::object();
   bool operator==(const DeviceConstraint&) const = default;
 };
 
 struct DeviceClaimConfiguration {
   std::vector<std::string> requests;
   std::optional<OpaqueDeviceConfiguration> opaque;
+  nlohmann::json extra = nlohmann::json::object();  // also unknown fields of `opaque`
   bool operator==(const DeviceClaimConfiguration&) const = default;
 };
 

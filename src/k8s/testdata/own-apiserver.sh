@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # own-apiserver.sh DIR [VERSION]: starts a private etcd + kube-apiserver
-# (loopback only, ports 22379 / 26443) from the hack/cluster binary cache,
+# (loopback only, by default ports 22379 / 26443) from the hack/cluster binary cache,
 # with resource.k8s.io v1, v1beta1 and v1beta2 enabled, writes
 # DIR/kubeconfig and prints KUBECONFIG=DIR/kubeconfig as its last line.
 # `own-apiserver.sh DIR stop` stops both (by the pids it recorded).
-# Used to run k8s_integration_test without the full local cluster.
+# Run again on the same DIR it keeps a running etcd and starts only the
+# API server (how k8s_restart_test restarts it after killing it by the pid
+# in DIR/apiserver.pid).
+# Ports via environment (defaults in brackets): OWN_APISERVER_ETCD_PORT
+# [22379], OWN_APISERVER_ETCD_PEER_PORT [22380], OWN_APISERVER_PORT [26443].
+# Used to run k8s_integration_test without the full local cluster, and by
+# k8s_restart_test.
 set -euo pipefail
 dir=$1
 ver=${2:-1.37.2}
 cache=${DRA_CLUSTER_CACHE:-/var/cache/dra-cluster}
+etcd_port=${OWN_APISERVER_ETCD_PORT:-22379}
+etcd_peer_port=${OWN_APISERVER_ETCD_PEER_PORT:-22380}
+port=${OWN_APISERVER_PORT:-26443}
 if [[ $ver == stop ]]; then
   for p in apiserver etcd; do
     [[ -f $dir/$p.pid ]] && kill "$(cat "$dir/$p.pid")" 2>/dev/null || true
@@ -28,13 +37,15 @@ if [[ ! -f ca.crt ]]; then
   openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
 fi
 if ! [[ -f $dir/etcd.pid ]] || ! kill -0 "$(cat "$dir/etcd.pid")" 2>/dev/null; then
-  "$cache"/etcd-v3.6.16/bin/etcd --data-dir "$dir/etcd" --listen-client-urls http://127.0.0.1:22379 \
-    --advertise-client-urls http://127.0.0.1:22379 --listen-peer-urls http://127.0.0.1:22380 \
+  "$cache"/etcd-v3.6.16/bin/etcd --data-dir "$dir/etcd" --listen-client-urls "http://127.0.0.1:$etcd_port" \
+    --advertise-client-urls "http://127.0.0.1:$etcd_port" --listen-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$etcd_peer_port" \
+    --initial-cluster "default=http://127.0.0.1:$etcd_peer_port" \
     --unsafe-no-fsync >"$dir/etcd.log" 2>&1 &
   echo $! >"$dir/etcd.pid"
 fi
-"$cache/v$ver/bin/kube-apiserver" --etcd-servers http://127.0.0.1:22379 --bind-address 127.0.0.1 \
-  --secure-port 26443 --advertise-address 10.96.0.2 --service-cluster-ip-range 10.96.0.0/24 \
+"$cache/v$ver/bin/kube-apiserver" --etcd-servers "http://127.0.0.1:$etcd_port" --bind-address 127.0.0.1 \
+  --secure-port "$port" --advertise-address 10.96.0.2 --service-cluster-ip-range 10.96.0.0/24 \
   --tls-cert-file "$dir/pki/apiserver.crt" --tls-private-key-file "$dir/pki/apiserver.key" \
   --client-ca-file "$dir/pki/ca.crt" --service-account-key-file "$dir/pki/sa.pub" \
   --service-account-signing-key-file "$dir/pki/sa.key" --service-account-issuer https://own \
@@ -46,13 +57,13 @@ cat >"$dir/kubeconfig" <<KC
 apiVersion: v1
 kind: Config
 current-context: own
-clusters: [{name: own, cluster: {server: "https://127.0.0.1:26443", certificate-authority-data: $(b64 "$dir/pki/ca.crt")}}]
+clusters: [{name: own, cluster: {server: "https://127.0.0.1:$port", certificate-authority-data: $(b64 "$dir/pki/ca.crt")}}]
 users: [{name: admin, user: {client-certificate: pki/admin.crt, client-key: pki/admin.key}}]
 contexts: [{name: own, context: {cluster: own, user: admin}}]
 KC
 for _ in $(seq 120); do
   if curl -sk --cacert "$dir/pki/ca.crt" --cert "$dir/pki/admin.crt" --key "$dir/pki/admin.key" \
-      https://127.0.0.1:26443/readyz 2>/dev/null | grep -q ok; then
+      https://127.0.0.1:$port/readyz 2>/dev/null | grep -q ok; then
     echo "KUBECONFIG=$dir/kubeconfig"
     exit 0
   fi
