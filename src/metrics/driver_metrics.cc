@@ -46,6 +46,15 @@ DriverMetrics::DriverMetrics(std::string driver, std::string node)
                            .Name("nvidia_dra_node_unprepare_errors_total")
                            .Help("NodeUnprepareResources errors by type.")
                            .Register(*registry_);
+  slice_errors_ = &prometheus::BuildCounter()
+                       .Name("nvidia_dra_resourceslice_publish_errors_total")
+                       .Help("Failed ResourceSlice writes by API reason.")
+                       .Register(*registry_);
+  slices_ready_ = &prometheus::BuildGauge()
+                       .Name("nvidia_dra_resourceslices_ready")
+                       .Help("1 when every device is published in ResourceSlices.")
+                       .Register(*registry_);
+  slices_ready_->Add({{"driver", driver_}});
   // Series pre-created at zero (reference behaviour).
   for (const char* op : {kOperationPrepare, kOperationUnprepare}) {
     requests_->Add({{"driver", driver_}, {"operation", op}});
@@ -70,6 +79,14 @@ void DriverMetrics::PrepareError(const std::string& error_type) {
 
 void DriverMetrics::UnprepareError(const std::string& error_type) {
   unprepare_errors_->Add({{"driver", driver_}, {"error_type", error_type}}).Increment();
+}
+
+void DriverMetrics::SlicePublishError(const std::string& reason) {
+  slice_errors_->Add({{"driver", driver_}, {"reason", reason}}).Increment();
+}
+
+void DriverMetrics::SetSlicesReady(bool ready) {
+  slices_ready_->Add({{"driver", driver_}}).Set(ready ? 1 : 0);
 }
 
 void DriverMetrics::SetPreparedDevices(const std::map<std::string, int>& counts) {

@@ -46,6 +46,11 @@ class DriverMetrics {
   // not in `counts` (but seen before) are set to 0.
   void SetPreparedDevices(const std::map<std::string, int>& counts);
 
+  // ResourceSlice publishing (our addition, not in the reference): rejected
+  // or failed writes by reason, and whether the slices are all published.
+  void SlicePublishError(const std::string& reason);
+  void SetSlicesReady(bool ready);
+
   std::shared_ptr<prometheus::Registry> registry() const { return registry_; }
   // The text exposition of the registry (what /metrics serves).
   std::string Render() const;
@@ -59,6 +64,8 @@ class DriverMetrics {
   prometheus::Family<prometheus::Gauge>* prepared_;
   prometheus::Family<prometheus::Counter>* prepare_errors_;
   prometheus::Family<prometheus::Counter>* unprepare_errors_;
+  prometheus::Family<prometheus::Counter>* slice_errors_;
+  prometheus::Family<prometheus::Gauge>* slices_ready_;
   std::mutex mu_;
   std::map<std::string, int> prepared_seen_;
 };

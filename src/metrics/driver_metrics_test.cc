@@ -43,6 +43,8 @@ TEST(DriverMetrics, CountsAndGauges) {
     EXPECT_THAT(m.Render(), HasSubstr("nvidia_dra_requests_inflight{driver=\"gpu.nvidia.com\","
                                       "operation=\"unprepare\"} 1"));
   }
+  m.SlicePublishError("Invalid");
+  m.SetSlicesReady(true);
   m.SetPreparedDevices({{"gpu", 2}, {"mig", 3}});
   m.SetPreparedDevices({{"gpu", 1}});
   std::string text = m.Render();
@@ -56,6 +58,9 @@ TEST(DriverMetrics, CountsAndGauges) {
                               "com\",error_type=\"lock_acquire\"} 1"));
   EXPECT_THAT(text, HasSubstr("nvidia_dra_requests_inflight{driver=\"gpu.nvidia.com\","
                               "operation=\"unprepare\"} 0"));
+  EXPECT_THAT(text, HasSubstr("nvidia_dra_resourceslice_publish_errors_total{driver=\"gpu."
+                              "nvidia.com\",reason=\"Invalid\"} 1"));
+  EXPECT_THAT(text, HasSubstr("nvidia_dra_resourceslices_ready{driver=\"gpu.nvidia.com\"} 1"));
   EXPECT_THAT(text, HasSubstr("nvidia_dra_prepared_devices{device_type=\"gpu\",driver=\"gpu."
                               "nvidia.com\",node=\"node-a\"} 1"));
   EXPECT_THAT(text, HasSubstr("nvidia_dra_prepared_devices{device_type=\"mig\",driver=\"gpu."
