@@ -33,12 +33,14 @@ build: deps $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
 unit: build
-	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE cluster
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS) -LE 'cluster|apiserver'
 
 # Tests on the local cluster (hack/cluster): the first run builds the pinned
 # Kubernetes binaries (about 30 minutes on 2 cores), later runs reuse them.
+# Then the tests that start their own private API server from those binaries.
 cluster-test: build
 	cd $(BUILD) && ctest --output-on-failure -L cluster || { ../hack/cluster/logs --tail 40; exit 1; }
+	cd $(BUILD) && ctest --output-on-failure -L apiserver
 
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDRA_SANITIZE=ON $(CMAKE_FLAGS)
@@ -46,7 +48,7 @@ $(ASAN_BUILD)/build.ninja:
 asan: deps $(ASAN_BUILD)/build.ninja
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	  ctest --output-on-failure -j $(JOBS) -LE apiserver
 
 # libFuzzer targets (clang-14), each run for FUZZ_SECONDS on its seed corpus.
 $(FUZZ_BUILD)/build.ninja:
