@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/grpcpp.h"
 #include "k8s/config.h"
+#include "k8s/discovery.h"
 #include "k8s/resource.h"
 #include "kubeletplugin/socket_names.h"
 
@@ -110,6 +111,19 @@ absl::StatusOr<std::unique_ptr<PluginHarness>> PluginHarness::Create(HarnessOpti
              {"metadata", {{"name", h->options_.namespace_}}}};
   if (absl::StatusOr<json> n = h->client_->Create(k8s::Namespaces(), "", ns); !n.ok())
     return n.status();
+  // A fresh API server answers /readyz before its discovery lists
+  // resource.k8s.io; the plugin refuses to start without it.
+  absl::Status served = absl::UnavailableError("not asked");
+  for (absl::Time end = absl::Now() + absl::Minutes(1); absl::Now() < end;
+       absl::SleepFor(absl::Milliseconds(100))) {
+    absl::StatusOr<std::vector<std::string>> v = k8s::ServedResourceVersions(*h->client_);
+    if (v.ok() && !v->empty()) {
+      served = absl::OkStatus();
+      break;
+    }
+    served = v.ok() ? absl::UnavailableError("/apis lists no resource.k8s.io version") : v.status();
+  }
+  if (!served.ok()) return served;
   return h;
 }
 
@@ -117,6 +131,8 @@ PluginHarness::~PluginHarness() {
   KillPlugin();
   dra_channel_.reset();
   if (apiserver_) apiserver_->Stop();
+  std::error_code ec;
+  if (!dir_.empty() && std::getenv("DRA_KEEP_TEST_DIRS") == nullptr) fs::remove_all(dir_, ec);
 }
 
 void PluginHarness::SetBootId(const std::string& id) {

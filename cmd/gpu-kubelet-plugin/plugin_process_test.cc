@@ -58,7 +58,10 @@ class PluginProcessTest : public ::testing::Test {
     }
   }
   void TearDown() override {
-    if (HasFailure() && h_ != nullptr) std::printf("---- plugin log ----\n%s\n", h_->Log().c_str());
+    if (HasFailure() && h_ != nullptr) {
+      std::printf("---- plugin log ----\n%s\n", h_->Log().c_str());
+      h_->KillPlugin();  // the next test starts a fresh, unarmed plugin
+    }
   }
 
   // A MIG device name from the published slices (the test does not

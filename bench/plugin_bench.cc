@@ -1,0 +1,261 @@
+// plugin_bench: figures for the gpu-kubelet-plugin process, measured from
+// the outside over its real sockets (cmd/gpu-kubelet-plugin/
+// plugin_harness.h: private kube-apiserver, mock NVML driver root), plus
+// the in-process DeviceState path for comparison. A standalone program
+// (not Google Benchmark) because it reports percentiles, RSS and startup
+// times; see bench/README.md "gpu-kubelet-plugin" for what each line
+// measures.
+//
+//   plugin_bench [--samples=300] [--cycles=10000] [--starts=5]
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "cmd/gpu-kubelet-plugin/plugin_harness.h"
+#include "devices/attributes.h"
+#include "gpu/allocatable.h"
+#include "gpu/device_state.h"
+#include "hw/discovery.h"
+#include "k8s/resource.h"
+#include "nvml/dl_library.h"
+
+namespace {
+
+using plugin_test::Alloc;
+using plugin_test::ClaimRef;
+using plugin_test::PluginHarness;
+using Clock = std::chrono::steady_clock;
+
+// The harness in use, stopped (plugin, API server, temp dir) by Die().
+std::unique_ptr<PluginHarness>* g_live = nullptr;
+
+[[noreturn]] void Die(const std::string& what, const absl::Status& s) {
+  std::fprintf(stderr, "plugin_bench: %s: %s\n", what.c_str(), s.ToString().c_str());
+  if (g_live != nullptr) g_live->reset();
+  std::exit(1);
+}
+
+double Ms(Clock::duration d) { return std::chrono::duration<double, std::milli>(d).count(); }
+
+struct Percentiles {
+  double p50, p99, max;
+};
+Percentiles Of(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  auto at = [&](double q) { return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))]; };
+  return {at(0.50), at(0.99), v.back()};
+}
+void Report(const std::string& name, const std::vector<double>& ms) {
+  Percentiles p = Of(ms);
+  std::printf("%-52s n=%-5zu p50 %7.3f ms  p99 %7.3f ms  max %7.3f ms\n", name.c_str(), ms.size(),
+              p.p50, p.p99, p.max);
+}
+
+int Flag(int argc, char** argv, const std::string& name, int def) {
+  std::string prefix = "--" + name + "=";
+  for (int i = 1; i < argc; ++i)
+    if (std::string(argv[i]).rfind(prefix, 0) == 0) return std::atoi(argv[i] + prefix.size());
+  return def;
+}
+
+// 1-GPU and 8-device allocations on dgx-a100-half-balanced: gpu-4..7 and
+// the first four MIG devices (by name) from the published slices.
+std::vector<Alloc> EightDevices(PluginHarness& h) {
+  auto slices = h.WaitForSlices(20, absl::Minutes(2));
+  if (!slices.ok()) Die("slices", slices.status());
+  std::vector<std::string> migs;
+  for (const auto& s : *slices)
+    for (const auto& d : s["spec"]["devices"]) {
+      std::string n = d["name"];
+      if (n.find("-mig-") != std::string::npos) migs.push_back(n);
+    }
+  std::sort(migs.begin(), migs.end());
+  std::vector<Alloc> out;
+  for (int i = 4; i < 8; ++i) out.push_back({absl::StrCat("r", i - 4), absl::StrCat("gpu-", i)});
+  for (int i = 0; i < 4; ++i) out.push_back({absl::StrCat("r", 4 + i), migs[i]});
+  return out;
+}
+
+// NodePrepareResources (v1) latency over the socket; each sample is one
+// Prepare (timed) followed by an Unprepare (not timed).
+std::vector<double> SocketPrepare(PluginHarness& h, const ClaimRef& c, int samples) {
+  std::vector<double> ms;
+  for (int i = 0; i < samples; ++i) {
+    auto t0 = Clock::now();
+    auto r = h.PrepareV1({c});
+    auto t1 = Clock::now();
+    if (!r.ok()) Die("prepare", r.status());
+    if (!r->claims().at(c.uid).error().empty())
+      Die("prepare", absl::InternalError(r->claims().at(c.uid).error()));
+    ms.push_back(Ms(t1 - t0));
+    auto u = h.UnprepareV1({c});
+    if (!u.ok()) Die("unprepare", u.status());
+  }
+  return ms;
+}
+
+// DeviceState::Prepare in this process (no gRPC, no claim GET), on its own
+// checkpoint and CDI dirs over the same driver root.
+void InProcess(PluginHarness& h, const std::vector<Alloc>& one, const std::vector<Alloc>& eight,
+               int samples) {
+  ::setenv("NVML_MOCK_ROOT", h.driver_root().c_str(), 1);
+  ::setenv("NVML_MOCK_DEV_DIR", (h.driver_root() + "/dev").c_str(), 1);
+  auto lib = nvml::LoadFromDriverRoot(h.driver_root());
+  if (!lib.ok()) Die("nvml", lib.status());
+  hw::DiscoveryOptions dopts;
+  dopts.driver_root = h.driver_root();
+  dopts.sysfs_root = h.driver_root();
+  auto node = hw::Discover(**lib, dopts);
+  if (!node.ok()) Die("discover", node.status());
+  std::string dir = h.cdi_root() + "/../inproc";
+  std::filesystem::create_directories(dir + "/plugin");
+  std::filesystem::create_directories(dir + "/cdi");
+  gpu::DeviceStateOptions o;
+  o.driver_name = devices::kGpuDriverName;
+  o.node_name = h.options().node_name;
+  o.plugin_dir = dir + "/plugin";
+  o.cdi_root = dir + "/cdi";
+  o.cdi.host_driver_root = h.driver_root();
+  o.cdi.container_driver_root = h.driver_root();
+  o.cdi.proc_root = h.driver_root() + "/proc";
+  o.cdi.cdi_hook_path = "/usr/bin/true";
+  auto st = gpu::DeviceState::Create(o, gpu::BuildAllocatable(*node), "boot-1");
+  if (!st.ok()) Die("DeviceState", st.status());
+  if (auto r = (*st)->Reconcile(); !r.ok()) Die("reconcile", r.status());
+  for (const auto* allocs : {&one, &eight}) {
+    k8s::ResourceClaim c;
+    c.metadata.uid = absl::StrCat("inproc-", allocs->size());
+    c.metadata.name = c.metadata.uid;
+    c.metadata.namespace_ = "bench";
+    k8s::AllocationResult a;
+    for (const auto& [req, dev] : *allocs)
+      a.results.push_back({req, devices::kGpuDriverName, o.node_name, dev});
+    c.status.allocation = a;
+    std::vector<double> ms;
+    for (int i = 0; i < samples; ++i) {
+      auto t0 = Clock::now();
+      auto r = (*st)->Prepare(c);
+      auto t1 = Clock::now();
+      if (!r.ok()) Die("in-process prepare", r.status());
+      ms.push_back(Ms(t1 - t0));
+      if (absl::Status s = (*st)->Unprepare(c.metadata.uid); !s.ok()) Die("unprepare", s);
+    }
+    Report(absl::StrCat("DeviceState::Prepare in-process, ", allocs->size(), " device(s)"), ms);
+  }
+}
+
+int64_t Rss(PluginHarness& h) {
+  auto r = h.RssKiB();
+  if (!r.ok()) Die("rss", r.status());
+  return *r;
+}
+
+void PrepareBench(int samples, int cycles) {
+  plugin_test::HarnessOptions o;
+  // The default client limit (5 QPS, burst 10) would cap the claim GETs.
+  o.extra_args = {"--kube-api-qps=10000", "--kube-api-burst=10000"};
+  auto hs = PluginHarness::Create(o);
+  if (!hs.ok()) Die("harness", hs.status());
+  g_live = &*hs;
+  PluginHarness& h = **hs;
+  if (absl::Status s = h.StartPlugin(); !s.ok()) Die("start", s);
+  std::vector<Alloc> one = {{"gpu", "gpu-5"}};
+  std::vector<Alloc> eight = EightDevices(h);
+  absl::SleepFor(absl::Seconds(2));
+  std::printf("plugin RSS idle after start: %lld KiB\n", static_cast<long long>(Rss(h)));
+
+  auto c1 = h.CreateClaim("bench-1", one);
+  auto c8 = h.CreateClaim("bench-8", eight);
+  if (!c1.ok()) Die("claim", c1.status());
+  if (!c8.ok()) Die("claim", c8.status());
+  Report("NodePrepareResources v1 over the socket, 1 GPU", SocketPrepare(h, *c1, samples));
+  Report("NodePrepareResources v1 over the socket, 8 devices", SocketPrepare(h, *c8, samples));
+
+  auto t0 = Clock::now();
+  int64_t rss_mid = 0;
+  for (int i = 0; i < cycles; ++i) {
+    auto r = h.PrepareV1({*c1});
+    if (!r.ok() || !r->claims().at(c1->uid).error().empty()) Die("cycle prepare", r.status());
+    auto u = h.UnprepareV1({*c1});
+    if (!u.ok()) Die("cycle unprepare", u.status());
+    if (i == cycles / 10) rss_mid = Rss(h);
+  }
+  double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+  std::printf("sustained prepare+unprepare cycles (1 GPU): %d in %.1f s = %.1f cycles/s\n", cycles,
+              secs, cycles / secs);
+  std::printf("plugin RSS after %d cycles: %lld KiB (after %d: %lld KiB)\n", cycles + 2 * samples,
+              static_cast<long long>(Rss(h)), cycles / 10 + 2 * samples,
+              static_cast<long long>(rss_mid));
+  if (absl::Status s = h.StopPlugin(); !s.ok()) Die("stop", s);
+  InProcess(h, one, eight, samples);
+  g_live = nullptr;
+}
+
+// Process start -> GetInfo answers and -> the node's slices list all 8
+// GPUs (polled every 50 ms from outside), plus the plugin's own log lines
+// (measured from App::Start, i.e. after flag parsing and logging setup).
+void StartupBench(int starts) {
+  plugin_test::HarnessOptions o;
+  o.topology = "dgx-a100";
+  o.node_name = "node-dgx";
+  auto hs = PluginHarness::Create(o);
+  if (!hs.ok()) Die("harness", hs.status());
+  g_live = &*hs;
+  PluginHarness& h = **hs;
+  std::regex reg_re("registration socket .* created ([0-9]+) ms after start");
+  std::regex pub_re("ResourceSlices published ([0-9]+) ms after start");
+  for (int i = 0; i < starts; ++i) {
+    auto t0 = Clock::now();
+    if (absl::Status s = h.SpawnPlugin(); !s.ok()) Die("spawn", s);
+    if (absl::Status s = h.WaitForRegistration(absl::Minutes(2)); !s.ok()) Die("registration", s);
+    double reg = Ms(Clock::now() - t0);
+    std::string log;
+    std::smatch mr, mp;
+    for (int k = 0; k < 600; ++k) {
+      log = h.Log();
+      if (std::regex_search(log, mp, pub_re)) break;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    double pub = Ms(Clock::now() - t0);
+    std::regex_search(log, mr, reg_re);
+    std::printf(
+        "start %d: GetInfo answers %.0f ms after fork; slices-published log line seen %.0f "
+        "ms after fork; plugin log: registration %s ms, slices published %s ms\n",
+        i + 1, reg, pub,
+        mr.size() > 1 ? mr[1].str().c_str() : "?", mp.size() > 1 ? mp[1].str().c_str() : "?");
+    auto sl = h.WaitForSlices(8, absl::Minutes(1));
+    if (!sl.ok()) Die("slices", sl.status());
+    std::printf("  RSS %lld KiB\n", static_cast<long long>(Rss(h)));
+    if (absl::Status s = h.StopPlugin(); !s.ok()) Die("stop", s);
+    // Delete the slices so that every start measures a full publish.
+    for (const auto& s : *sl) {
+      absl::Status d = h.client().Delete(k8s::ResourceSlices("v1"), "",
+                                         s["metadata"]["name"].get<std::string>());
+      if (!d.ok()) Die("delete slice", d);
+    }
+  }
+  g_live = nullptr;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // progress visible when redirected
+  int samples = Flag(argc, argv, "samples", 300);
+  int cycles = Flag(argc, argv, "cycles", 10000);
+  int starts = Flag(argc, argv, "starts", 5);
+  StartupBench(starts);
+  PrepareBench(samples, cycles);
+  return 0;
+}
