@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "cdi/driver_root.h"
 #include "config/feature_gates.h"
 #include "devices/attributes.h"
@@ -176,8 +177,18 @@ absl::Status App::Start() {
   p.event_client = std::make_unique<k8s::Client>(p.event_transport.get(), eo);
   p.events = std::make_unique<k8s::EventRecorder>(
       p.event_client.get(), k8s::EventRecorderOptions{kReportingController, flags_.node_name});
-  DRA_ASSIGN_OR_RETURN(std::vector<std::string> served, k8s::ServedResourceVersions(*p.client));
-  DRA_ASSIGN_OR_RETURN(k8s::ApiVersion api_version, k8s::PickResourceVersion(served));
+  // Discovery can lag behind a freshly started API server's readiness:
+  // retry for a while before giving up.
+  absl::StatusOr<k8s::ApiVersion> api_version = absl::UnavailableError("not tried");
+  for (int attempt = 0; attempt < 30; ++attempt) {
+    auto served = k8s::ServedResourceVersions(*p.client);
+    api_version = served.ok() ? k8s::PickResourceVersion(*served) : served.status();
+    if (api_version.ok()) break;
+    LOG(WARNING) << "resource.k8s.io discovery: " << api_version.status().message()
+                 << " (retrying)";
+    absl::SleepFor(absl::Seconds(1));
+  }
+  if (!api_version.ok()) return api_version.status();
 
   // Device state (checkpoint + CDI), reconciled before the kubelet can call.
   gpu::DeviceStateOptions so;
@@ -230,7 +241,7 @@ absl::Status App::Start() {
   p.publisher->Start();
 
   // Kubelet gRPC (DRA socket, then registration).
-  p.getter = std::make_unique<kubeletplugin::ApiClaimGetter>(p.client.get(), api_version);
+  p.getter = std::make_unique<kubeletplugin::ApiClaimGetter>(p.client.get(), *api_version);
   kubeletplugin::PluginServerOptions ko;
   ko.driver_name = driver_name;
   ko.node_name = flags_.node_name;

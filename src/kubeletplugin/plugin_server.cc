@@ -141,7 +141,9 @@ void PluginServer::Stop() {
   // Registration goes first so the kubelet stops sending calls.
   for (auto* server : {&registration_server_, &health_server_, &dra_server_}) {
     if (*server != nullptr) {
-      (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+      // In-flight calls get a moment; an idle kubelet connection must not
+      // hold a restart (rolling update, crash tests) for long.
+      (*server)->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
       (*server)->Wait();
       server->reset();
     }

