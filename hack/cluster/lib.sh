@@ -28,6 +28,21 @@ ETCD_CLIENT_PORT="${DRA_CLUSTER_ETCD_PORT:-12379}"
 ETCD_PEER_PORT="$((ETCD_CLIENT_PORT + 1))"
 DRIVER_ROOT="$STATE/driver-root"
 
+# iptables rules of the cluster (the `kubernetes` Service DNAT, the apiserver
+# port guard) carry this comment; cluster_iptables_del removes them all.
+IPT_TAG="dra-cluster"
+cluster_iptables_del() {
+  command -v iptables >/dev/null || return 0
+  local table rule
+  for table in nat filter; do
+    while IFS= read -r rule; do
+      # shellcheck disable=SC2086
+      eval "iptables -t $table ${rule/-A /-D }" 2>/dev/null || true
+    done < <(iptables -t "$table" -S 2>/dev/null | grep -- "--comment \"\?$IPT_TAG\"\? ")
+  done
+  return 0
+}
+
 log() { printf '[cluster %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { printf '[cluster] ERROR: %s\n' "$*" >&2; exit 1; }
 
@@ -49,4 +64,31 @@ cluster_shim_pids() {
     [[ "$cmd" == *containerd-shim-runc-v2\ * && "$cmd " == *" -address $CONTAINERD_SOCK "* ]] && echo "${d#/proc/}"
   done
   return 0
+}
+
+# start NAME CMD...: run CMD in its own session, log to $LOGS/NAME.log, pid in $PIDS/NAME.pid.
+start() {
+  local name="$1"; shift
+  printf '%s\n' "$*" >"$LOGS/$name.cmdline"
+  setsid "$@" >>"$LOGS/$name.log" 2>&1 </dev/null &
+  echo $! >"$PIDS/$name.pid"
+}
+
+# wait_for NAME TIMEOUT CMD...: poll CMD until success; fail naming NAME.
+wait_for() {
+  local name="$1" timeout="$2"; shift 2
+  local end=$(( $(date +%s) + timeout ))
+  while ! "$@" >/dev/null 2>&1; do
+    local pid; pid="$(cat "$PIDS/$name.pid" 2>/dev/null || true)"
+    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+      tail -n 30 "$LOGS/$name.log" >&2 || true
+      die "$name exited during start-up (log: $LOGS/$name.log)"
+    fi
+    if (( $(date +%s) > end )); then
+      tail -n 30 "$LOGS/$name.log" >&2 || true
+      die "$name did not come up within ${timeout}s (log: $LOGS/$name.log)"
+    fi
+    sleep 0.5
+  done
+  log "$name is up ($(awk -v t0="${T0:-$(date +%s.%N)}" -v t1="$(date +%s.%N)" 'BEGIN{printf "%.1f", t1-t0}')s)"
 }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Smoke test of the local cluster (CTest label `cluster`).
 #
-#   hack/cluster/tests/cluster-smoke.sh [--k8s-version X.Y.Z] [--keep]
+#   hack/cluster/tests/cluster-smoke.sh [--k8s-version X.Y.Z] [--topology NAME] [--keep]
 #
 # Starts the cluster (hack/cluster/up), checks that
 #   1. kubectl api-versions lists the resource.k8s.io version this release serves,
@@ -18,10 +18,12 @@ source "$HERE/../lib.sh"
 
 K8S_VERSION="${DRA_CLUSTER_K8S_VERSION:-$DEFAULT_K8S_VERSION}"
 KEEP=0
+TOPOLOGY_ARGS=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --k8s-version) K8S_VERSION="${2#v}"; shift 2 ;;
     --keep) KEEP=1; shift ;;
+    --topology) TOPOLOGY_ARGS=(--topology "$2"); shift 2 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -40,7 +42,7 @@ finish() {
 # ---------------------------------------------------------------- 0. start
 echo "== starting cluster (Kubernetes $K8S_VERSION)"
 UP_OUT="$(mktemp)"
-if ! "$CLUSTER_DIR/up" --k8s-version "$K8S_VERSION" >"$UP_OUT" 2>"$UP_OUT.err"; then
+if ! "$CLUSTER_DIR/up" --k8s-version "$K8S_VERSION" "${TOPOLOGY_ARGS[@]}" >"$UP_OUT" 2>"$UP_OUT.err"; then
   cat "$UP_OUT.err"
   comp="$(sed -n 's/.*ERROR: \([a-z-]*\) .*/\1/p' "$UP_OUT.err" | tail -1)"
   bad "cluster start: component '${comp:-unknown}' did not come up (see above)"
