@@ -91,7 +91,7 @@ json Obj(const std::string& name) {
 }
 
 bool WaitFor(const std::function<bool()>& f) {
-  for (int i = 0; i < 500; ++i) {
+  for (int i = 0; i < 3000; ++i) {
     if (f()) return true;
     absl::SleepFor(absl::Milliseconds(10));
   }
