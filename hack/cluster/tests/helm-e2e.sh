@@ -58,15 +58,6 @@ cleanup
 VALUES=(--namespace "$NS" --set gpuResourcesEnabledOverride=true --set resources.computeDomains.enabled=false
         --set nvidiaDriverRoot="$DRIVER_ROOT")
 MOCK_VALUES="$CLUSTER_DIR/mock-gpu-values.yaml"; trap cleanup EXIT
-kubeletPlugin:
-  containers:
-    gpus:
-      env:
-      - {name: NVML_MOCK_ROOT, value: /driver-root}
-      - {name: NVML_MOCK_DEV_DIR, value: /driver-root/dev}
-      - {name: DRA_PROC_ROOT, value: /driver-root/proc}
-      - {name: DRA_SYSFS_ROOT, value: /driver-root}
-YAML
 
 # 1. lint
 check "helm lint" bash -c "'$HELM' lint '$CHART' ${VALUES[*]} 2>&1 | tee /dev/stderr | grep -q '0 chart(s) failed'"
