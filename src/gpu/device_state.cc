@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -193,35 +194,36 @@ absl::StatusOr<std::vector<kubeletplugin::PreparedDevice>> DeviceState::Prepare(
     return out;
   }
 
-  // Everything that can be refused is checked before anything is written.
+  // Everything that can be refused is checked before anything is written;
+  // the spec built here (device nodes and MIG capabilities checked) is the
+  // one written below.
   DRA_ASSIGN_OR_RETURN(std::vector<PreparedEntry> entries, Plan(claim, cp));
-  if (!entries.empty()) DRA_RETURN_IF_ERROR(BuildSpec(uid, entries).status());
+  std::optional<cdi::Spec> spec;
+  if (!entries.empty()) {
+    DRA_ASSIGN_OR_RETURN(spec, BuildSpec(uid, entries));
+  }
 
   // The claim status as the reference stores it (v1 JSON).
   nlohmann::json claim_json = k8s::ToJson(claim, devices::ApiVersion::kV1);
   json status = json::parse(claim_json.value("status", nlohmann::json::object()).dump());
-  DRA_RETURN_IF_ERROR(store_->Update([&](state::Checkpoint& c) {
-    state::PreparedClaim& pc = c.claims[uid];
-    pc.state = state::ClaimState::kPrepareStarted;
-    pc.status = status;
-    pc.prepared_devices = nullptr;
-    pc.name = claim.metadata.name;
-    pc.namespace_ = claim.metadata.namespace_;
-    return absl::OkStatus();
-  }));
+  auto record = [&](state::ClaimState st, const json& prepared) {
+    return store_->Update([&](state::Checkpoint& c) {
+      state::PreparedClaim& pc = c.claims[uid];
+      pc.state = st;
+      pc.status = status;
+      pc.prepared_devices = prepared;
+      pc.name = claim.metadata.name;
+      pc.namespace_ = claim.metadata.namespace_;
+      return absl::OkStatus();
+    });
+  };
+  DRA_RETURN_IF_ERROR(record(state::ClaimState::kPrepareStarted, nullptr));
   util::CrashPoint("prepare-after-started");
-  DRA_RETURN_IF_ERROR(WriteSpec(uid, entries));
+  if (spec) {
+    DRA_RETURN_IF_ERROR(cdi::WriteSpecFile(SpecPath(uid), *spec));
+  }
   util::CrashPoint("prepare-after-cdi");
-  json prepared = EncodePreparedDevices(entries);
-  DRA_RETURN_IF_ERROR(store_->Update([&](state::Checkpoint& c) {
-    state::PreparedClaim& pc = c.claims[uid];
-    pc.state = state::ClaimState::kPrepareCompleted;
-    pc.status = status;
-    pc.prepared_devices = prepared;
-    pc.name = claim.metadata.name;
-    pc.namespace_ = claim.metadata.namespace_;
-    return absl::OkStatus();
-  }));
+  DRA_RETURN_IF_ERROR(record(state::ClaimState::kPrepareCompleted, EncodePreparedDevices(entries)));
   util::CrashPoint("prepare-after-completed");
   std::vector<kubeletplugin::PreparedDevice> out;
   for (auto& e : entries) out.push_back(std::move(e.result));
