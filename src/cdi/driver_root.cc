@@ -10,6 +10,7 @@
 #include "cdi/root_path.h"
 #include "hw/nvidia_caps.h"
 #include "hw/proc_devices.h"
+#include "nvml/loader.h"
 #include "util/files.h"
 
 namespace cdi {
@@ -22,14 +23,12 @@ bool Exists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-// Where device nodes come from: the driver root's dev/ when it holds the
-// driver's control node, else the real /dev. (The reference takes any
-// <root>/dev directory; a driver installation such as /usr/local/nvidia may
-// ship an empty dev/ while the nodes are in the host's /dev.)
-// {container view root, host root}.
+// Where device nodes come from: nvml::DevRoot's rule (the driver root when
+// its dev/ holds nvidiactl, else the real /dev), applied to this process's
+// view of the driver root. {container view root, host root}.
 std::pair<std::string, std::string> DevRoots(const RootOptions& opts) {
-  std::string ctl = InRoot(opts.container_driver_root, "/dev/nvidiactl");
-  if (!IsRoot(opts.container_driver_root) && Exists(ctl)) {
+  if (!IsRoot(opts.container_driver_root) &&
+      nvml::DevRoot(opts.container_driver_root) == opts.container_driver_root) {
     return {opts.container_driver_root, opts.host_driver_root};
   }
   return {"/", "/"};
