@@ -208,6 +208,9 @@ absl::Status App::Start() {
   if (rec.boot_id_changed) LOG(INFO) << "node rebooted since the last checkpoint write";
   for (const auto& uid : rec.rolled_back) LOG(INFO) << "rolled back claim " << uid;
   for (const auto& uid : rec.specs_rebuilt) LOG(INFO) << "rebuilt CDI spec of claim " << uid;
+  for (const auto& uid : rec.orphan_specs_removed) {
+    LOG(INFO) << "removed CDI spec of claim " << uid << ": no checkpoint entry";
+  }
   for (const auto& problem : rec.problems) {
     LOG(WARNING) << problem;
     (void)p.events->Warning(NodeRef(flags_.node_name), "CheckpointProblem", "Reconcile",

@@ -208,7 +208,7 @@ TEST_F(PluginProcessTest, CrashAtEveryPointThenRetry) {
   ASSERT_TRUE(h_->Checkpoint().ok());
   ASSERT_FALSE(h_->Checkpoint()->empty());
   const std::vector<std::string> prepare_points = {
-      "prepare-after-started", "prepare-after-cdi", "prepare-after-completed",
+      "prepare-before-cdi", "prepare-after-cdi", "prepare-after-completed",
       "checkpoint-before-rename", "checkpoint-after-rename"};
   for (const std::string& point : prepare_points) {
     SCOPED_TRACE(point);

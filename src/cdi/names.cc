@@ -1,6 +1,7 @@
 #include "cdi/names.h"
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
@@ -47,6 +48,29 @@ std::string ClaimSpecPath(std::string_view cdi_root, std::string_view claim_uid)
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   if (!root.empty() && root != "/") root += "/";
   return absl::StrCat(root, kVendor, "-", kClass, "_", uid, ".yaml");
+}
+
+namespace {
+std::string SpecFilePrefix() { return absl::StrCat(kVendor, "-", kClass, "_"); }
+}  // namespace
+
+std::optional<std::string> ClaimUidOfSpecFileName(std::string_view file_name) {
+  const std::string prefix = SpecFilePrefix();
+  constexpr std::string_view kSuffix = ".yaml";
+  if (file_name.size() <= prefix.size() + kSuffix.size() ||
+      !absl::StartsWith(A(file_name), prefix) || !absl::EndsWith(A(file_name), A(kSuffix))) {
+    return std::nullopt;
+  }
+  std::string_view uid =
+      file_name.substr(prefix.size(), file_name.size() - prefix.size() - kSuffix.size());
+  if (uid.find('/') != std::string_view::npos) return std::nullopt;
+  return std::string(uid);
+}
+
+bool IsClaimSpecTempFileName(std::string_view file_name) {
+  const std::string prefix = absl::StrCat(".", SpecFilePrefix());
+  return absl::StartsWith(A(file_name), prefix) &&
+         A(file_name).find(".yaml.tmp", prefix.size()) != absl::string_view::npos;
 }
 
 std::string ClaimDeviceName(std::string_view claim_uid, std::string_view device_name) {

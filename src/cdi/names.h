@@ -10,6 +10,7 @@
 #ifndef DRA_CDI_NAMES_H_
 #define DRA_CDI_NAMES_H_
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,17 @@ inline constexpr char kClaimKind[] = "k8s.gpu.nvidia.com/claim";
 // <cdi_root>/k8s.gpu.nvidia.com-claim_<claim_uid>.yaml ('/' in the uid
 // becomes '_', as the CDI library's transient spec names do).
 std::string ClaimSpecPath(std::string_view cdi_root, std::string_view claim_uid);
+
+// The claim UID of a file name made by ClaimSpecPath ("k8s.gpu.nvidia.com-
+// claim_<uid>.yaml", no directory), or nullopt for any other name. Used by
+// the startup reconciliation to find spec files that have no checkpoint
+// entry.
+std::optional<std::string> ClaimUidOfSpecFileName(std::string_view file_name);
+
+// True for the temporary file names WriteSpecFile uses while writing a
+// claim's spec (".k8s.gpu.nvidia.com-claim_<uid>.yaml.tmpXXXXXX"), which a
+// crash in the middle of a write leaves behind.
+bool IsClaimSpecTempFileName(std::string_view file_name);
 
 // "<claim_uid>-<device_name>": the device's name inside the claim's spec.
 std::string ClaimDeviceName(std::string_view claim_uid, std::string_view device_name);

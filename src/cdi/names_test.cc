@@ -22,6 +22,27 @@ TEST(NamesTest, ClaimNames) {
   EXPECT_OK(ValidateQualifiedName(QualifiedDeviceId(kUid, "gpu-0")));
 }
 
+TEST(NamesTest, ClaimUidOfSpecFileName) {
+  std::string path = ClaimSpecPath("/var/run/cdi", kUid);
+  std::string base = path.substr(path.rfind('/') + 1);
+  EXPECT_EQ(ClaimUidOfSpecFileName(base), std::optional<std::string>(kUid));
+  EXPECT_EQ(ClaimUidOfSpecFileName("k8s.gpu.nvidia.com-claim_x.yaml"),
+            std::optional<std::string>("x"));
+  // Not ours: other kinds (the ComputeDomain plugin, the CDI generator of
+  // the container toolkit), other extensions, temp files, empty uid.
+  EXPECT_EQ(ClaimUidOfSpecFileName("k8s.compute-domain.nvidia.com-claim_x.yaml"), std::nullopt);
+  EXPECT_EQ(ClaimUidOfSpecFileName("nvidia.yaml"), std::nullopt);
+  EXPECT_EQ(ClaimUidOfSpecFileName("k8s.gpu.nvidia.com-claim_x.json"), std::nullopt);
+  EXPECT_EQ(ClaimUidOfSpecFileName("k8s.gpu.nvidia.com-claim_.yaml"), std::nullopt);
+  EXPECT_EQ(ClaimUidOfSpecFileName("." + base + ".tmpAbC123"), std::nullopt);
+  EXPECT_EQ(ClaimUidOfSpecFileName(base + ".tmpAbC123"), std::nullopt);
+
+  EXPECT_TRUE(IsClaimSpecTempFileName("." + base + ".tmpAbC123"));
+  EXPECT_FALSE(IsClaimSpecTempFileName(base));
+  EXPECT_FALSE(IsClaimSpecTempFileName(".k8s.compute-domain.nvidia.com-claim_x.yaml.tmp1"));
+  EXPECT_FALSE(IsClaimSpecTempFileName(".checkpoint.json.tmp-12"));
+}
+
 TEST(NamesTest, ValidNames) {
   EXPECT_OK(ValidateVendorName("k8s.gpu.nvidia.com"));
   EXPECT_OK(ValidateClassName("claim"));

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <optional>
 #include <set>
 #include <utility>
@@ -217,13 +218,20 @@ absl::StatusOr<std::vector<kubeletplugin::PreparedDevice>> DeviceState::Prepare(
       return absl::OkStatus();
     });
   };
-  DRA_RETURN_IF_ERROR(record(state::ClaimState::kPrepareStarted, nullptr));
-  util::CrashPoint("prepare-after-started");
+  // No PrepareStarted record before the spec: the spec file is this
+  // prepare's only side effect and its name carries the claim UID, so a
+  // crash before PrepareCompleted leaves a spec without an entry, which the
+  // kubelet's retry overwrites and Reconcile() removes (device_state.h).
+  util::CrashPoint("prepare-before-cdi");
   if (spec) {
     DRA_RETURN_IF_ERROR(cdi::WriteSpecFile(SpecPath(uid), *spec));
   }
   util::CrashPoint("prepare-after-cdi");
-  DRA_RETURN_IF_ERROR(record(state::ClaimState::kPrepareCompleted, EncodePreparedDevices(entries)));
+  if (absl::Status s = record(state::ClaimState::kPrepareCompleted, EncodePreparedDevices(entries));
+      !s.ok()) {
+    if (spec) (void)cdi::RemoveSpecFile(SpecPath(uid));  // best effort; else Reconcile()
+    return s;
+  }
   util::CrashPoint("prepare-after-completed");
   std::vector<kubeletplugin::PreparedDevice> out;
   for (auto& e : entries) out.push_back(std::move(e.result));
@@ -297,7 +305,33 @@ absl::StatusOr<ReconcileReport> DeviceState::Reconcile() {
     }
   }
   load_report_.claims_from_previous_boot.clear();
+  DRA_RETURN_IF_ERROR(RemoveOrphanSpecs(report));
   return report;
+}
+
+absl::Status DeviceState::RemoveOrphanSpecs(ReconcileReport& report) {
+  DRA_ASSIGN_OR_RETURN(state::Checkpoint cp, store_->Read());
+  std::error_code ec;
+  std::vector<std::string> orphans, temps;
+  for (const auto& e : std::filesystem::directory_iterator(options_.cdi_root, ec)) {
+    const std::string name = e.path().filename().string();
+    if (cdi::IsClaimSpecTempFileName(name)) {
+      temps.push_back(e.path().string());
+    } else if (std::optional<std::string> uid = cdi::ClaimUidOfSpecFileName(name);
+               uid && !cp.claims.contains(*uid)) {
+      orphans.push_back(*uid);
+    }
+  }
+  if (ec && ec != std::errc::no_such_file_or_directory) {
+    return absl::InternalError(
+        absl::StrCat("list CDI root ", options_.cdi_root, ": ", ec.message()));
+  }
+  for (const auto& t : temps) std::filesystem::remove(t, ec);
+  for (const auto& uid : orphans) {
+    DRA_RETURN_IF_ERROR(cdi::RemoveSpecFile(SpecPath(uid)));
+    report.orphan_specs_removed.push_back(uid);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::map<std::string, int>> DeviceState::PreparedDeviceCounts() {

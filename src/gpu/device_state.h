@@ -11,7 +11,16 @@
 //      prepared claim, configs selected/decoded (strict)/normalised/
 //      validated, sharing not requested, device nodes present. A refused
 //      claim leaves no checkpoint entry;
-//   3. checkpoint PrepareStarted -> CDI spec written -> PrepareCompleted.
+//   3. CDI spec written -> checkpoint PrepareCompleted (one durable
+//      checkpoint write). There is no PrepareStarted record before the
+//      spec: for full GPUs and static MIG devices the spec file is the only
+//      side effect, and its name carries the claim UID, so the file system
+//      itself records it. A crash between the two leaves a spec without an
+//      entry: the kubelet's retry rewrites it, and Reconcile() removes it if
+//      no retry comes. (Sharing, applied by a later change, has device-side
+//      effects and needs PrepareStarted first; entries in that state, from
+//      the reference driver's checkpoint or a previous boot, are rolled back
+//      by Reconcile.)
 // Unprepare(uid): CDI spec removed, then the entry; unknown uid = no-op; no
 // API server needed. Crash points (util/crash_point.h) sit between the
 // steps; a restart at any of them is completed or rolled back by the next
@@ -21,7 +30,9 @@
 // (PrepareStarted) entries are rolled back (their CDI spec removed, entry
 // dropped: the kubelet prepares them again); completed entries get their
 // CDI spec rebuilt when missing; entries that no longer match an
-// allocatable device are rolled back; quarantined entries are reported.
+// allocatable device are rolled back; quarantined entries are reported;
+// claim specs in the CDI root without a checkpoint entry, and temp files of
+// interrupted spec writes, are removed.
 //
 // Thread-safe: calls are serialised by a mutex and the flock.
 #ifndef DRA_GPU_DEVICE_STATE_H_
@@ -62,6 +73,7 @@ struct DeviceStateOptions {
 struct ReconcileReport {
   std::vector<std::string> rolled_back;       // claim UIDs
   std::vector<std::string> specs_rebuilt;     // claim UIDs
+  std::vector<std::string> orphan_specs_removed;  // claim UIDs (spec, no entry)
   std::vector<std::string> problems;          // quarantine, corrupt file, ...
   bool boot_id_changed = false;
 };
@@ -98,6 +110,9 @@ class DeviceState {
                                       const std::vector<PreparedEntry>& entries);
   absl::Status WriteSpec(const std::string& claim_uid, const std::vector<PreparedEntry>& entries);
   absl::Status RollBack(const std::string& claim_uid);
+  // Reconcile's last step: claim specs without a checkpoint entry (a crash
+  // between the spec write and PrepareCompleted) and spec temp files.
+  absl::Status RemoveOrphanSpecs(ReconcileReport& report);
   std::string SpecPath(const std::string& claim_uid) const;
   // The node-wide <plugin dir>/pu.lock (DeadlineExceeded on timeout).
   absl::StatusOr<state::FileLock> NodeLock();

@@ -291,6 +291,35 @@ TEST_F(DeviceStateTest, ReconcileAfterRebootAndMissingSpec) {
   }
 }
 
+// A crash between the spec write and PrepareCompleted leaves a spec without
+// an entry (there is no PrepareStarted record); Reconcile removes it and
+// the temp file of an interrupted spec write, and nothing that is not a
+// claim spec of this driver.
+TEST_F(DeviceStateTest, ReconcileRemovesSpecsWithoutEntry) {
+  {
+    auto st = NewState();
+    ASSERT_TRUE(st->Prepare(Claim("keep", {{"gpu", "gpu-4"}})).ok());
+  }
+  const fs::path cdi = (*dir_) / "cdi";
+  fs::copy_file(SpecPath("keep"), SpecPath("orphan"));
+  const fs::path temp = cdi / ".k8s.gpu.nvidia.com-claim_half.yaml.tmpQ1w2E3";
+  std::ofstream(temp) << "kind: k8s.gpu.nvidia.com/cl";
+  const std::vector<fs::path> not_ours = {cdi / "nvidia.yaml",
+                                          cdi / "k8s.compute-domain.nvidia.com-claim_x.yaml",
+                                          cdi / "k8s.gpu.nvidia.com-claim_y.json"};
+  for (const auto& p : not_ours) std::ofstream(p) << "x";
+  auto st = NewState();
+  auto rep = st->Reconcile();
+  ASSERT_TRUE(rep.ok()) << rep.status();
+  EXPECT_THAT(rep->orphan_specs_removed, ElementsAre("orphan"));
+  EXPECT_THAT(rep->rolled_back, ::testing::IsEmpty());
+  EXPECT_FALSE(fs::exists(SpecPath("orphan")));
+  EXPECT_FALSE(fs::exists(temp));
+  EXPECT_TRUE(fs::exists(SpecPath("keep")));
+  for (const auto& p : not_ours) EXPECT_TRUE(fs::exists(p)) << p;
+  EXPECT_TRUE(ReadCheckpoint().claims.contains("keep"));
+}
+
 // SIGKILL at each step of Prepare and Unprepare (forked child), then a new
 // DeviceState reconciles: the claim ends prepared exactly once with one
 // spec, or cleanly unprepared, and the retried call succeeds.
@@ -321,6 +350,11 @@ TEST_P(CrashTest, RestartCompletesOrRollsBack) {
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL)
       << point << ": the crash point did not fire (status " << status << ")";
 
+  if (point == "prepare-after-cdi") {
+    // The spec is written and no entry exists yet: the file is the record.
+    EXPECT_TRUE(fs::exists(SpecPath("x")));
+    EXPECT_FALSE(ReadCheckpoint().claims.contains("x"));
+  }
   auto st = NewState();
   ASSERT_NE(st, nullptr);
   ASSERT_TRUE(st->Reconcile().ok());
@@ -347,7 +381,7 @@ TEST_P(CrashTest, RestartCompletesOrRollsBack) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Points, CrashTest,
-                         ::testing::Values("prepare-after-started", "prepare-after-cdi",
+                         ::testing::Values("prepare-before-cdi", "prepare-after-cdi",
                                            "prepare-after-completed",
                                            "checkpoint-before-rename", "checkpoint-after-rename",
                                            "unprepare-after-cdi"));
