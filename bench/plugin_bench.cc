@@ -7,14 +7,19 @@
 // measures.
 //
 //   plugin_bench [--samples=300] [--cycles=10000] [--starts=5]
+//                [--inproc-only=1] [--cdi-tmpfs=0]
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <memory>
 #include <regex>
 #include <string>
@@ -118,14 +123,17 @@ void InProcess(PluginHarness& h, const std::vector<Alloc>& one, const std::vecto
   dopts.sysfs_root = h.driver_root();
   auto node = hw::Discover(**lib, dopts);
   if (!node.ok()) Die("discover", node.status());
-  std::string dir = h.cdi_root() + "/../inproc";
+  // The checkpoint beside the harness's (disk), the CDI specs beside its
+  // CDI root (tmpfs unless --cdi-tmpfs=0).
+  std::string dir = h.plugin_dir() + "/../inproc";
+  std::string cdi = h.cdi_root() + "-inproc";
   std::filesystem::create_directories(dir + "/plugin");
-  std::filesystem::create_directories(dir + "/cdi");
+  std::filesystem::create_directories(cdi);
   gpu::DeviceStateOptions o;
   o.driver_name = devices::kGpuDriverName;
   o.node_name = h.options().node_name;
   o.plugin_dir = dir + "/plugin";
-  o.cdi_root = dir + "/cdi";
+  o.cdi_root = cdi;
   o.cdi.host_driver_root = h.driver_root();
   o.cdi.container_driver_root = h.driver_root();
   o.cdi.proc_root = h.driver_root() + "/proc";
@@ -155,14 +163,61 @@ void InProcess(PluginHarness& h, const std::vector<Alloc>& one, const std::vecto
   }
 }
 
+// VmRSS split by mapping (from /proc/<pid>/smaps): anonymous memory
+// (heap, thread stacks, arenas) apart from the pages of each mapped file,
+// largest first; what "RSS idle" is made of.
+void RssBreakdown(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/smaps"));
+  std::map<std::string, int64_t> by_name;
+  std::string line, name;
+  int64_t anon = 0, file = 0;
+  while (std::getline(in, line)) {
+    if (!line.empty() && std::isxdigit(static_cast<unsigned char>(line[0])) &&
+        line.find('-') != std::string::npos && line.find(':') > line.find(' ')) {
+      // "start-end perms offset dev inode   path"
+      std::istringstream ls(line);
+      std::string range, perms, off, dev, inode;
+      ls >> range >> perms >> off >> dev >> inode;
+      std::getline(ls, name);
+      name.erase(0, name.find_first_not_of(' '));
+      if (name.empty()) name = "[anonymous]";
+      continue;
+    }
+    if (line.rfind("Rss:", 0) == 0) {
+      int64_t kib = std::stoll(line.substr(4));
+      by_name[name] += kib;
+      (name[0] == '/' ? file : anon) += kib;
+    }
+  }
+  std::vector<std::pair<int64_t, std::string>> v;
+  for (const auto& [n, k] : by_name) v.push_back({k, n});
+  std::sort(v.rbegin(), v.rend());
+  std::printf("  RSS by mapping: anonymous and special %lld KiB, files %lld KiB; largest:\n",
+              static_cast<long long>(anon), static_cast<long long>(file));
+  for (size_t i = 0; i < v.size() && i < (std::getenv("RSS_ALL") ? v.size() : 14); ++i)
+    std::printf("    %6lld KiB  %s\n", static_cast<long long>(v[i].first), v[i].second.c_str());
+  std::printf("  %zu mappings named; from smaps_rollup:", by_name.size());
+  std::ifstream roll(absl::StrCat("/proc/", pid, "/smaps_rollup"));
+  while (std::getline(roll, line)) {
+    for (const char* k : {"Pss:", "Private_Clean:", "Private_Dirty:", "Shared_Clean:",
+                          "Anonymous:"}) {
+      if (line.rfind(k, 0) == 0) {
+        std::printf(" %s %lld KiB", k, std::stoll(line.substr(std::strlen(k))));
+      }
+    }
+  }
+  std::printf("\n");
+}
+
 int64_t Rss(PluginHarness& h) {
   auto r = h.RssKiB();
   if (!r.ok()) Die("rss", r.status());
   return *r;
 }
 
-void PrepareBench(int samples, int cycles) {
+void PrepareBench(int samples, int cycles, bool inproc_only, const std::string& cdi_root) {
   plugin_test::HarnessOptions o;
+  o.cdi_root = cdi_root;
   // The default client limit (5 QPS, burst 10) would cap the claim GETs.
   o.extra_args = {"--kube-api-qps=10000", "--kube-api-burst=10000"};
   auto hs = PluginHarness::Create(o);
@@ -174,6 +229,13 @@ void PrepareBench(int samples, int cycles) {
   std::vector<Alloc> eight = EightDevices(h);
   absl::SleepFor(absl::Seconds(2));
   std::printf("plugin RSS idle after start: %lld KiB\n", static_cast<long long>(Rss(h)));
+  RssBreakdown(h.pid());
+  if (inproc_only) {
+    if (absl::Status s = h.StopPlugin(); !s.ok()) Die("stop", s);
+    InProcess(h, one, eight, samples);
+    g_live = nullptr;
+    return;
+  }
 
   auto c1 = h.CreateClaim("bench-1", one);
   auto c8 = h.CreateClaim("bench-8", eight);
@@ -255,7 +317,23 @@ int main(int argc, char** argv) {
   int samples = Flag(argc, argv, "samples", 300);
   int cycles = Flag(argc, argv, "cycles", 10000);
   int starts = Flag(argc, argv, "starts", 5);
-  StartupBench(starts);
-  PrepareBench(samples, cycles);
+  bool inproc_only = Flag(argc, argv, "inproc-only", 0) != 0;
+  // CDI specs on tmpfs, as on a node (--cdi-root defaults to /var/run/cdi,
+  // and /var/run is tmpfs); the checkpoint stays on disk. --cdi-tmpfs=0
+  // puts the specs on disk too.
+  std::string cdi_parent;
+  if (Flag(argc, argv, "cdi-tmpfs", 1) != 0) {
+    char tmpl[] = "/dev/shm/h7cdiXXXXXX";
+    if (::mkdtemp(tmpl) == nullptr) Die("mkdtemp /dev/shm", absl::InternalError("failed"));
+    cdi_parent = tmpl;
+  }
+  std::printf("CDI root: %s\n", cdi_parent.empty() ? "in the harness's temp dir (disk)"
+                                                     : (cdi_parent + " (tmpfs)").c_str());
+  if (!inproc_only) StartupBench(starts);
+  PrepareBench(samples, cycles, inproc_only, cdi_parent.empty() ? "" : cdi_parent + "/cdi");
+  if (!cdi_parent.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(cdi_parent, ec);
+  }
   return 0;
 }

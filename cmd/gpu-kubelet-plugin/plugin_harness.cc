@@ -67,7 +67,7 @@ absl::StatusOr<std::unique_ptr<PluginHarness>> PluginHarness::Create(HarnessOpti
   h->plugins_ = h->dir_ + "/p";
   h->registrar_ = h->dir_ + "/r";
   h->plugin_dir_ = h->plugins_ + "/" + kDriver;
-  h->cdi_root_ = h->dir_ + "/cdi";
+  h->cdi_root_ = h->options_.cdi_root.empty() ? h->dir_ + "/cdi" : h->options_.cdi_root;
   std::error_code ec;
   fs::create_directories(h->registrar_, ec);
 

@@ -52,6 +52,10 @@ struct HarnessOptions {
   std::string kube_version = "1.37.2";
   // Appended to the plugin's command line (e.g. --kube-api-qps=1000).
   std::vector<std::string> extra_args;
+  // --cdi-root; empty = "cdi" in the harness's temp dir. The caller owns a
+  // directory given here (the bench puts it on tmpfs, as /var/run/cdi is
+  // on a node).
+  std::string cdi_root;
 };
 
 // A ResourceClaim as the kubelet names it.
