@@ -23,8 +23,12 @@ step() { echo "== $*" | tee -a "$out/summary.txt"; }
 
 step "1. ABI check against $hdr/nvml.h"
 d=testing/nvml-abi-check
-if cc -std=c11 -I"$d" -Isrc -c "$d/abi_ours.c" -o "$out/o.o" &&
-   cc -std=c11 -I"$d" -I"$hdr" -c "$d/abi_real.c" -o "$out/r.o" &&
+# Names this nvml.h does not declare (an older CUDA toolkit than our
+# declarations) are listed as ABSENT instead of breaking the build.
+if python3 "$d/gen_items.py" --present-in "$hdr/nvml.h" "$d/abi_items.h" > "$out/abi_real_items.h" &&
+   cc -std=c11 -I"$d" -Isrc -c "$d/abi_ours.c" -o "$out/o.o" &&
+   cc -std=c11 -I"$d" -I"$hdr" "-DDRA_ABI_REAL_ITEMS=\"$out/abi_real_items.h\"" \
+      -c "$d/abi_real.c" -o "$out/r.o" &&
    cc "$d/abi_check.c" "$out/o.o" "$out/r.o" -o "$out/abi-check"; then
   "$out/abi-check" | tee "$out/abi.txt" | tail -1 | tee -a "$out/summary.txt"
 else

@@ -4,4 +4,4 @@
 
 const struct dra_abi_entry dra_abi_ours[] = {
 #include "abi_items.h"
-    {0, 0}};
+    {0, 0, 0}};

@@ -5,6 +5,10 @@ abi_check can compare our declarations with the real nvml.h.
 
   gen_items.py nvml_abi.h            print the list
   gen_items.py nvml_abi.h --check F  fail if F is not what would be printed
+  gen_items.py --present-in nvml.h F print the items of F, each one whose
+                                     type, field or constant name nvml.h
+                                     does not declare replaced by
+                                     DRA_ABI_ABSENT("...") (an older header)
 """
 import re
 import sys
@@ -32,7 +36,29 @@ def items(text):
     return out
 
 
+ITEM = re.compile(r"^DRA_ABI_(SIZE|OFFSET|VALUE)\(([^)]*)\)$")
+
+
+def present_in(header_text, items_text):
+    words = set(re.findall(r"\w+", re.sub(r"/\*.*?\*/|//[^\n]*", " ", header_text, flags=re.S)))
+    out = []
+    for line in items_text.splitlines():
+        m = ITEM.match(line)
+        if not m:
+            continue
+        kind, args = m.group(1), [a.strip() for a in m.group(2).split(",")]
+        if all(a in words for a in args):
+            out.append(line)
+            continue
+        label = {"SIZE": "sizeof({})", "OFFSET": "offsetof({}, {})", "VALUE": "{}"}[kind]
+        out.append('DRA_ABI_ABSENT("%s")' % label.format(*args))
+    return "\n".join(out) + "\n"
+
+
 def main():
+    if len(sys.argv) == 4 and sys.argv[1] == "--present-in":
+        sys.stdout.write(present_in(open(sys.argv[2]).read(), open(sys.argv[3]).read()))
+        return 0
     text = open(sys.argv[1]).read()
     got = "\n".join(items(text)) + "\n"
     if len(sys.argv) > 3 and sys.argv[2] == "--check":
