@@ -103,6 +103,8 @@ absl::StatusOr<Checkpoint> CheckpointStore::LoadLocked(LoadReport& report) {
   bool rewrite = false;
   auto data = util::ReadFile(path_);
   if (!data.ok() && data.status().code() != absl::StatusCode::kNotFound) return data.status();
+  if (data.ok() && !cached_raw_.empty() && *data == cached_raw_) return cached_;
+  cached_raw_.clear();
   if (!data.ok()) {
     report.created = true;
     rewrite = true;
@@ -137,12 +139,16 @@ absl::StatusOr<Checkpoint> CheckpointStore::LoadLocked(LoadReport& report) {
   if (rewrite) {
     DRA_RETURN_IF_ERROR(WriteLocked(cp));
     report.rewritten = true;
+  } else {
+    cached_raw_ = *std::move(data);
+    cached_ = cp;
   }
   return cp;
 }
 
 absl::Status CheckpointStore::WriteLocked(const Checkpoint& cp) {
-  const std::string data = Encode(cp);
+  cached_raw_.clear();
+  std::string data = Encode(cp);
   std::string tmp = absl::StrCat(dir_, "/", kTempPrefix, ::getpid());
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return ErrnoError("create", tmp, errno);
@@ -164,6 +170,10 @@ absl::Status CheckpointStore::WriteLocked(const Checkpoint& cp) {
   if (dfd < 0) return ErrnoError("open directory", dir_, errno);
   st = ::fsync(dfd) == 0 ? absl::OkStatus() : ErrnoError("fsync directory", dir_, errno);
   ::close(dfd);
+  if (st.ok()) {
+    cached_raw_ = std::move(data);
+    cached_ = cp;
+  }
   return st;
 }
 

@@ -28,6 +28,11 @@
 //   disables the rule.
 // Problems found by Read/Update (after Open) are kept for TakeProblems().
 //
+// Decoding is skipped when the file's bytes equal those this store last
+// wrote or decoded (the decoded checkpoint is kept beside them): the bytes
+// are compared, not timestamps or inode numbers, so a file replaced by
+// another process is always decoded again.
+//
 // Used by the GPU and ComputeDomain kubelet plugins. Thread-safe.
 #ifndef DRA_STATE_STORE_H_
 #define DRA_STATE_STORE_H_
@@ -94,8 +99,8 @@ class CheckpointStore {
  private:
   // Under both locks: load, recover, and rewrite when recovery changed
   // anything.
-  absl::StatusOr<Checkpoint> LoadLocked(LoadReport& report);
-  absl::Status WriteLocked(const Checkpoint& cp);
+  absl::StatusOr<Checkpoint> LoadLocked(LoadReport& report) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status WriteLocked(const Checkpoint& cp) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status MoveAsideLocked(std::string* moved_to);
   void RemoveStaleTempFilesLocked();
 
@@ -107,6 +112,10 @@ class CheckpointStore {
 
   absl::Mutex mu_;
   std::vector<std::string> problems_ ABSL_GUARDED_BY(mu_);
+  // The last file content written or decoded, and what it decodes to (after
+  // recovery); empty raw = nothing cached.
+  std::string cached_raw_ ABSL_GUARDED_BY(mu_);
+  Checkpoint cached_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace state

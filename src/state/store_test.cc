@@ -23,6 +23,7 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
 using ::testing_util::StatusIs;
@@ -87,6 +88,42 @@ TEST(CheckpointStoreTest, UpdateIsVisibleToAnotherStore) {
   ASSERT_EQ(cp->claims.count("uid-1"), 1u);
   EXPECT_EQ(cp->claims["uid-1"], Completed("c1"));
   EXPECT_THAT(ListDir(dir), ElementsAre("checkpoint.json", "cp.lock"));
+}
+
+// Each store keeps the last bytes it wrote or decoded; a file replaced by
+// the other store, even by one of the same size written within the same
+// clock tick, must be decoded again (and a hand edit too).
+TEST(CheckpointStoreTest, CachedContentNeverHidesAnotherWriter) {
+  std::string dir = testing_util::UniqueTempDir();
+  CheckpointStore a(dir, "boot-1");
+  CheckpointStore b(dir, "boot-1");
+  ASSERT_OK(a.Open());
+  ASSERT_OK(b.Open());
+  for (int round = 0; round < 20; ++round) {
+    // Same length every round: "c10".."c29".
+    std::string name = "c" + std::to_string(10 + round);
+    ASSERT_OK(AddClaim(round % 2 ? a : b, "uid-1", Completed(name)));
+    for (CheckpointStore* s : {&a, &b}) {
+      auto cp = s->Read();
+      ASSERT_OK(cp);
+      ASSERT_EQ(cp->claims.count("uid-1"), 1u);
+      EXPECT_EQ(cp->claims["uid-1"].name, name) << "round " << round;
+    }
+  }
+  // A hand edit that keeps the file valid is seen (the checksum no longer
+  // matches: entries kept, mismatch reported, file rewritten).
+  const std::string path = dir + "/checkpoint.json";
+  auto raw = util::ReadFile(path);
+  ASSERT_OK(raw);
+  std::string edited = *raw;
+  size_t at = edited.find("\"c29\"");
+  ASSERT_NE(at, std::string::npos);
+  edited.replace(at, 5, "\"c99\"");
+  WriteRaw(path, edited);
+  auto cp = a.Read();
+  ASSERT_OK(cp);
+  EXPECT_EQ(cp->claims["uid-1"].name, "c99");
+  EXPECT_THAT(a.TakeProblems(), Not(IsEmpty()));
 }
 
 TEST(CheckpointStoreTest, FailingUpdateWritesNothing) {
