@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -11,7 +12,6 @@
 #include "absl/strings/str_cat.h"
 #include "cdi/spec.h"
 #include "nlohmann/json.hpp"
-#include "yaml-cpp/yaml.h"
 
 namespace cdi {
 namespace {
@@ -86,37 +86,80 @@ Json SpecJson(const Spec& spec) {
   return j;
 }
 
-void EmitYaml(YAML::Emitter& out, const Json& j) {
-  switch (j.type()) {
-    case Json::value_t::object:
-      out << YAML::BeginMap;
-      for (const auto& [k, v] : j.items()) {
-        out << YAML::Key << k << YAML::Value;
-        EmitYaml(out, v);
-      }
-      out << YAML::EndMap;
-      break;
-    case Json::value_t::array:
-      out << YAML::BeginSeq;
-      for (const Json& v : j) EmitYaml(out, v);
-      out << YAML::EndSeq;
-      break;
-    case Json::value_t::string:
-      // Quote strings YAML would read as something else (numbers, bools).
-      out << YAML::DoubleQuoted << j.get<std::string>();
-      break;
-    case Json::value_t::number_integer:
-      out << j.get<int64_t>();
-      break;
-    case Json::value_t::number_unsigned:
-      out << j.get<uint64_t>();
-      break;
-    case Json::value_t::boolean:
-      out << j.get<bool>();
-      break;
-    default:
-      out << YAML::Null;
-      break;
+// Block-style YAML of a JSON tree, written directly: yaml-cpp's emitter
+// (a regex scan per scalar) was about a fifth of a Prepare's CPU time.
+// Every string value is a double-quoted scalar with JSON escapes (all of
+// which YAML's double-quoted style accepts), so no value is read back as a
+// number, bool or null; keys are plain only when they are simple names.
+bool PlainKey(const std::string& k) {
+  static const char* const kReserved[] = {"true", "false", "null", "yes", "no",
+                                          "on",   "off",   "y",    "n",   "~"};
+  if (k.empty() || !(std::isalpha(static_cast<unsigned char>(k[0])) || k[0] == '_')) return false;
+  for (char c : k) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' &&
+        c != '/') {
+      return false;
+    }
+  }
+  std::string lower;
+  for (char c : k) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* r : kReserved) {
+    if (lower == r) return false;
+  }
+  return true;
+}
+
+void WriteYaml(std::string& out, const Json& j, size_t indent, bool in_seq_item);
+
+// The value after "key:" or "-": scalars and empty collections on the same
+// line, anything else on the following lines.
+void WriteValue(std::string& out, const Json& v, size_t indent) {
+  if (v.is_object() && !v.empty()) {
+    out += '\n';
+    WriteYaml(out, v, indent + 2, false);
+  } else if (v.is_array() && !v.empty()) {
+    out += '\n';
+    WriteYaml(out, v, indent, false);
+  } else if (v.is_object()) {
+    out += " {}\n";
+  } else if (v.is_array()) {
+    out += " []\n";
+  } else {
+    out += ' ';
+    // string (quoted), number, bool or null; bytes that are not UTF-8 (a
+    // spec is UTF-8 text) become U+FFFD instead of an exception.
+    out += v.dump(-1, ' ', false, Json::error_handler_t::replace);
+    out += '\n';
+  }
+}
+
+// A non-empty object or array at `indent`. in_seq_item: the first line
+// continues a "- " already written.
+void WriteYaml(std::string& out, const Json& j, size_t indent, bool in_seq_item) {
+  bool first = true;
+  if (j.is_object()) {
+    for (const auto& [k, v] : j.items()) {
+      if (!(first && in_seq_item)) out.append(indent, ' ');
+      first = false;
+      out += PlainKey(k) ? k : Json(k).dump(-1, ' ', false, Json::error_handler_t::replace);
+      out += ':';
+      WriteValue(out, v, indent);
+    }
+    return;
+  }
+  for (const Json& v : j) {
+    if (!(first && in_seq_item)) out.append(indent, ' ');
+    first = false;
+    if (v.is_object() && !v.empty()) {
+      out += "- ";
+      WriteYaml(out, v, indent + 2, true);
+    } else if (v.is_array() && !v.empty()) {
+      out += "-\n";
+      WriteYaml(out, v, indent + 2, false);
+    } else {
+      out += '-';
+      WriteValue(out, v, indent);
+    }
   }
 }
 
@@ -127,12 +170,14 @@ absl::Status Errno(std::string_view what, const std::string& path, int err) {
 
 }  // namespace
 
-std::string ToJson(const Spec& spec) { return SpecJson(spec).dump(2) + "\n"; }
+std::string ToJson(const Spec& spec) {
+  return SpecJson(spec).dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
 
 std::string ToYaml(const Spec& spec) {
-  YAML::Emitter out;
-  EmitYaml(out, SpecJson(spec));
-  return absl::StrCat("---\n", out.c_str(), "\n");
+  std::string out = "---\n";
+  WriteYaml(out, SpecJson(spec), 0, false);
+  return out;
 }
 
 absl::Status WriteSpecFile(const std::string& path, const Spec& spec) {

@@ -181,6 +181,53 @@ TEST(SpecYamlTest, ExplicitVersionAndQuotedScalarsStayStrings) {
   EXPECT_TRUE(y["devices"][0]["annotations"]["n"].Tag() == "!");  // quoted
 }
 
+// yaml-cpp's reading of a node as JSON: quoted scalars are strings, plain
+// ones are integers (the writer emits no other plain scalars).
+nlohmann::ordered_json YamlAsJson(const YAML::Node& n) {
+  if (n.IsMap()) {
+    nlohmann::ordered_json o = nlohmann::ordered_json::object();
+    for (const auto& kv : n) o[kv.first.as<std::string>()] = YamlAsJson(kv.second);
+    return o;
+  }
+  if (n.IsSequence()) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const auto& v : n) a.push_back(YamlAsJson(v));
+    return a;
+  }
+  if (n.Tag() == "!") return n.as<std::string>();
+  return n.as<long long>();
+}
+
+// The YAML text, read by a YAML parser, is exactly the JSON form: strings
+// with quotes, backslashes, newlines, tabs, control and non-ASCII
+// characters, YAML indicators ("- ", ": ", "#", "&", "*", "!", "|", ">",
+// "%", "@", "`"), words YAML 1.1 reads as bools/null, numbers-as-strings,
+// empty strings, and annotation keys that need quoting.
+TEST(SpecYamlTest, TrickyStringsAndKeysRoundTripExactly) {
+  Spec spec = Sample();
+  spec.annotations = {{"plain.key/name", "v"},       {"has space", "a: b"},
+                      {"true", "yes"},               {"-lead", "- x"},
+                      {"k#", "#comment"},            {"quote\"key", "\"q\" and \\ back"},
+                      {"nl", "line1\nline2\ttab"}, {"ctl", std::string("a\x01b")},
+                      {"utf8", "gr\xc3\xbc\xc3\x9f" "e \xe2\x82\xac"},
+                      {"ind", "&a *b !c |d >e %f @g `h"},
+                      {"num", "0x1F"},              {"empty", ""},
+                      {"null", "~"}};
+  spec.edits.env = {"A=", "B=1", "C=: x", "D=null"};
+  spec.devices[0].edits.hooks = {{"createContainer", "/p a/hook", {"x", "", "--y=\"z\""}, {}, 7}};
+  std::string yaml = ToYaml(spec);
+  nlohmann::ordered_json want = nlohmann::ordered_json::parse(ToJson(spec));
+  YAML::Node y;
+  ASSERT_NO_THROW(y = YAML::Load(yaml)) << yaml;
+  EXPECT_EQ(YamlAsJson(y), want) << yaml;
+  // Empty collections are written as such.
+  Spec empty = Minimal();
+  empty.devices[0].edits = {};
+  YAML::Node e = YAML::Load(ToYaml(empty));
+  EXPECT_TRUE(e["devices"][0]["containerEdits"].IsMap());
+  EXPECT_EQ(e["devices"][0]["containerEdits"].size(), 0u);
+}
+
 TEST(SpecJsonTest, FieldsRoundTrip) {
   nlohmann::json j = nlohmann::json::parse(ToJson(Sample()));
   EXPECT_EQ(j["cdiVersion"], "0.5.0");
