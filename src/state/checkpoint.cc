@@ -172,26 +172,34 @@ std::string_view ClaimStateName(ClaimState s) {
   return s == ClaimState::kPrepareCompleted ? "PrepareCompleted" : "PrepareStarted";
 }
 
+// The file is {"checksum":T,"v1":V1,"v2":{"checksum":C,...}[,"quarantine":Q]}
+// where C is the checksum of v2's marshalling with "checksum":0 and T that
+// of {"checksum":0,"v1":V1}. Marshalling is compositional, so each part is
+// marshalled once and the checksummed texts are spliced from the parts
+// instead of marshalling copies (EncodeTest checks the bytes against the
+// plain construction).
 std::string Encode(const Checkpoint& cp) {
   Json v1 = Json::object();
   Json v1_claims = Json::object();
+  Json v2 = Json::object();
+  v2["checksum"] = 0;
   Json v2_claims = Json::object();
   for (const auto& [uid, c] : cp.claims) {
     v2_claims[uid] = EncodeV2Claim(c);
     if (c.state == ClaimState::kPrepareCompleted) v1_claims[uid] = EncodeV1Claim(c);
   }
   if (!v1_claims.empty()) v1["preparedClaims"] = std::move(v1_claims);
-
-  Json v2 = Json::object();
-  v2["checksum"] = 0;
   if (!v2_claims.empty()) v2["preparedClaims"] = std::move(v2_claims);
   if (!cp.node_boot_id.empty()) v2["nodeBootID"] = cp.node_boot_id;
-  v2["checksum"] = KubeletChecksum(GoJsonMarshal(v2));
 
-  Json top = Json::object();
-  top["checksum"] = TopChecksum(&v1);
-  top["v1"] = std::move(v1);
-  top["v2"] = std::move(v2);
+  constexpr absl::string_view kZero = "{\"checksum\":0";
+  const std::string v1_text = GoJsonMarshal(v1);
+  const std::string v2_zero = GoJsonMarshal(v2);  // starts with kZero
+  const std::string v2_text = absl::StrCat("{\"checksum\":", KubeletChecksum(v2_zero),
+                                           absl::string_view(v2_zero).substr(kZero.size()));
+  const uint64_t top_sum = KubeletChecksum(absl::StrCat(kZero, ",\"v1\":", v1_text, "}"));
+  std::string out =
+      absl::StrCat("{\"checksum\":", top_sum, ",\"v1\":", v1_text, ",\"v2\":", v2_text);
   if (!cp.quarantine.empty()) {
     Json q = Json::object();
     for (const auto& [uid, e] : cp.quarantine) {
@@ -200,9 +208,10 @@ std::string Encode(const Checkpoint& cp) {
       rec["reason"] = e.reason;
       q[uid] = std::move(rec);
     }
-    top[kQuarantineKey] = std::move(q);
+    absl::StrAppend(&out, ",\"", kQuarantineKey, "\":", GoJsonMarshal(q));
   }
-  return GoJsonMarshal(top);
+  out += '}';
+  return out;
 }
 
 absl::StatusOr<DecodeResult> DecodeLenient(std::string_view data) {
