@@ -7,9 +7,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "cdi/elf_needed.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/temp_dir.h"
+#include "util/files.h"
 
 namespace {
 
@@ -82,5 +84,18 @@ TEST_F(CdiHookBinaryTest, FailuresExitNonZeroWithAMessage) {
   EXPECT_EQ(bad_ldconfig.exit_code, 1);
   EXPECT_THAT(bad_ldconfig.err, HasSubstr("/bin/false -r"));
 }
+
+// The runtime runs the hook on the host, with the host's libraries: it must
+// need none. (Sanitizer/fuzzer builds link it dynamically and do not have
+// this test.)
+#if CDI_HOOK_STATIC
+TEST(CdiHookBinaryLinkTest, NeedsNoSharedLibraries) {
+  auto image = util::ReadFile(CDI_HOOK_BINARY);
+  ASSERT_TRUE(image.ok()) << image.status();
+  auto info = cdi::ParseElfDynamic(*image);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_THAT(info->needed, ::testing::IsEmpty());
+}
+#endif
 
 }  // namespace
