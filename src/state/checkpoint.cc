@@ -15,27 +15,32 @@ using Json = nlohmann::ordered_json;
 constexpr int kMaxDepth = 256;
 constexpr char kQuarantineKey[] = "quarantine";
 
-Json StatusOrEmpty(const Json& status) {
-  return status.is_null() ? Json::object() : status;
-}
-
 bool HasDevices(const Json& d) { return !d.is_null() && !(d.is_array() && d.empty()); }
 
-Json EncodeV2Claim(const PreparedClaim& c) {
-  Json e = Json::object();
-  e["checkpointState"] = std::string(ClaimStateName(c.state));
-  e["status"] = StatusOrEmpty(c.status);
-  if (HasDevices(c.prepared_devices)) e["preparedDevices"] = c.prepared_devices;
-  if (!c.name.empty()) e["name"] = c.name;
-  if (!c.namespace_.empty()) e["namespace"] = c.namespace_;
-  return e;
-}
+std::string Quoted(const std::string& str) { return GoJsonMarshal(Json(str)); }
 
-Json EncodeV1Claim(const PreparedClaim& c) {
-  Json e = Json::object();
-  e["status"] = StatusOrEmpty(c.status);
-  if (HasDevices(c.prepared_devices)) e["preparedDevices"] = c.prepared_devices;
-  return e;
+// One claim's v2 and v1 entries as text, each JSON part marshalled once:
+// v2 {"checkpointState","status","preparedDevices"?,"name"?,"namespace"?},
+// v1 {"status","preparedDevices"?} (Go's member order; empty ones left out).
+struct ClaimTexts {
+  std::string v2, v1;
+};
+ClaimTexts EncodeClaim(const PreparedClaim& c) {
+  const std::string status = c.status.is_null() ? "{}" : GoJsonMarshal(c.status);
+  std::string devices;
+  if (HasDevices(c.prepared_devices)) {
+    devices = absl::StrCat(",\"preparedDevices\":", GoJsonMarshal(c.prepared_devices));
+  }
+  ClaimTexts t;
+  t.v2 = absl::StrCat("{\"checkpointState\":", Quoted(std::string(ClaimStateName(c.state))),
+                      ",\"status\":", status, devices);
+  if (!c.name.empty()) absl::StrAppend(&t.v2, ",\"name\":", Quoted(c.name));
+  if (!c.namespace_.empty()) absl::StrAppend(&t.v2, ",\"namespace\":", Quoted(c.namespace_));
+  t.v2 += '}';
+  if (c.state == ClaimState::kPrepareCompleted) {
+    t.v1 = absl::StrCat("{\"status\":", status, devices, "}");
+  }
+  return t;
 }
 
 // {"checksum":0,"v1":v1} (v1 left out when null), as the top-level checksum sees it.
@@ -174,32 +179,29 @@ std::string_view ClaimStateName(ClaimState s) {
 
 // The file is {"checksum":T,"v1":V1,"v2":{"checksum":C,...}[,"quarantine":Q]}
 // where C is the checksum of v2's marshalling with "checksum":0 and T that
-// of {"checksum":0,"v1":V1}. Marshalling is compositional, so each part is
-// marshalled once and the checksummed texts are spliced from the parts
-// instead of marshalling copies (EncodeTest checks the bytes against the
-// plain construction).
+// of {"checksum":0,"v1":V1}. Marshalling is compositional, so the file is
+// written as text from its parts, each marshalled once, and the checksummed
+// texts are spliced from the same parts (CheckpointEncodeTest checks the
+// bytes against marshalling the whole tree).
 std::string Encode(const Checkpoint& cp) {
-  Json v1 = Json::object();
-  Json v1_claims = Json::object();
-  Json v2 = Json::object();
-  v2["checksum"] = 0;
-  Json v2_claims = Json::object();
+  std::string v1_claims, v2_claims;
   for (const auto& [uid, c] : cp.claims) {
-    v2_claims[uid] = EncodeV2Claim(c);
-    if (c.state == ClaimState::kPrepareCompleted) v1_claims[uid] = EncodeV1Claim(c);
+    ClaimTexts t = EncodeClaim(c);
+    const std::string key = Quoted(uid);
+    absl::StrAppend(&v2_claims, v2_claims.empty() ? "" : ",", key, ":", t.v2);
+    if (!t.v1.empty()) absl::StrAppend(&v1_claims, v1_claims.empty() ? "" : ",", key, ":", t.v1);
   }
-  if (!v1_claims.empty()) v1["preparedClaims"] = std::move(v1_claims);
-  if (!v2_claims.empty()) v2["preparedClaims"] = std::move(v2_claims);
-  if (!cp.node_boot_id.empty()) v2["nodeBootID"] = cp.node_boot_id;
+  const std::string v1_text =
+      v1_claims.empty() ? "{}" : absl::StrCat("{\"preparedClaims\":{", v1_claims, "}}");
+  std::string v2_rest;  // after "checksum":N
+  if (!v2_claims.empty()) absl::StrAppend(&v2_rest, ",\"preparedClaims\":{", v2_claims, "}");
+  if (!cp.node_boot_id.empty()) absl::StrAppend(&v2_rest, ",\"nodeBootID\":", Quoted(cp.node_boot_id));
+  v2_rest += '}';
 
-  constexpr absl::string_view kZero = "{\"checksum\":0";
-  const std::string v1_text = GoJsonMarshal(v1);
-  const std::string v2_zero = GoJsonMarshal(v2);  // starts with kZero
-  const std::string v2_text = absl::StrCat("{\"checksum\":", KubeletChecksum(v2_zero),
-                                           absl::string_view(v2_zero).substr(kZero.size()));
-  const uint64_t top_sum = KubeletChecksum(absl::StrCat(kZero, ",\"v1\":", v1_text, "}"));
-  std::string out =
-      absl::StrCat("{\"checksum\":", top_sum, ",\"v1\":", v1_text, ",\"v2\":", v2_text);
+  const uint64_t v2_sum = KubeletChecksum(absl::StrCat("{\"checksum\":0", v2_rest));
+  const uint64_t top_sum = KubeletChecksum(absl::StrCat("{\"checksum\":0,\"v1\":", v1_text, "}"));
+  std::string out = absl::StrCat("{\"checksum\":", top_sum, ",\"v1\":", v1_text,
+                                 ",\"v2\":{\"checksum\":", v2_sum, v2_rest);
   if (!cp.quarantine.empty()) {
     Json q = Json::object();
     for (const auto& [uid, e] : cp.quarantine) {

@@ -68,10 +68,10 @@ TEST(CheckpointEncodeTest, V1HoldsOnlyCompletedClaims) {
   EXPECT_FALSE(j["v2"].contains("nodeBootID"));  // omitted when empty
 }
 
-// Encode splices its checksummed texts from separately marshalled parts;
-// the bytes must equal marshalling the whole with checksums filled the
-// plain way, for every shape: empty, claims in both states, boot id,
-// quarantine, strings Go escapes.
+// Encode writes the file as text from separately marshalled parts; the
+// bytes must equal marshalling the whole tree (reference layout) with the
+// checksums filled the plain way, for every shape: empty, claims in both
+// states, boot id, quarantine, strings Go escapes.
 TEST(CheckpointEncodeTest, SplicedEqualsPlainMarshalling) {
   std::vector<Checkpoint> cases(4);
   cases[1].node_boot_id = "boot-1";
@@ -81,8 +81,29 @@ TEST(CheckpointEncodeTest, SplicedEqualsPlainMarshalling) {
   cases[3] = cases[2];
   cases[3].quarantine["uid-q"] = {Json::parse(R"({"state":7,"x":"<y>"})"), "bad state"};
   for (size_t i = 0; i < cases.size(); ++i) {
+    // The whole tree in the reference layout, marshalled in one piece.
+    Json v1_claims = Json::object(), v2_claims = Json::object();
+    for (const auto& [uid, c] : cases[i].claims) {
+      Json v2 = {{"checkpointState", c.state == ClaimState::kPrepareCompleted ? "PrepareCompleted"
+                                                                             : "PrepareStarted"},
+                 {"status", c.status},
+                 {"preparedDevices", c.prepared_devices},
+                 {"name", c.name},
+                 {"namespace", c.namespace_}};
+      v2_claims[uid] = v2;
+      if (c.state == ClaimState::kPrepareCompleted) {
+        v1_claims[uid] = {{"status", c.status}, {"preparedDevices", c.prepared_devices}};
+      }
+    }
+    Json tree = {{"checksum", 0}, {"v1", Json::object()}, {"v2", {{"checksum", 0}}}};
+    if (!v1_claims.empty()) tree["v1"]["preparedClaims"] = v1_claims;
+    if (!v2_claims.empty()) tree["v2"]["preparedClaims"] = v2_claims;
+    if (!cases[i].node_boot_id.empty()) tree["v2"]["nodeBootID"] = cases[i].node_boot_id;
+    for (const auto& [uid, q] : cases[i].quarantine) {
+      tree["quarantine"][uid] = {{"entry", q.raw}, {"reason", q.reason}};
+    }
     std::string text = Encode(cases[i]);
-    EXPECT_EQ(text, WithChecksums(Json::parse(text))) << "case " << i;
+    EXPECT_EQ(text, WithChecksums(tree)) << "case " << i;
     auto back = DecodeLenient(text);
     ASSERT_TRUE(back.ok()) << back.status();
     EXPECT_TRUE(back->report.checksum_ok) << "case " << i;

@@ -28,6 +28,19 @@ void AppendFloat(double v, std::string& out) {
   out += s;
 }
 
+// Go's string encoding; the common all-plain-ASCII case is copied as is.
+void AppendString(const std::string& str, std::string& out) {
+  for (unsigned char c : str) {
+    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&') {
+      out += config::GoJsonString(str);
+      return;
+    }
+  }
+  out += '"';
+  out += str;
+  out += '"';
+}
+
 void Marshal(const nlohmann::ordered_json& j, std::string& out) {
   using V = nlohmann::ordered_json::value_t;
   switch (j.type()) {
@@ -37,7 +50,7 @@ void Marshal(const nlohmann::ordered_json& j, std::string& out) {
       for (auto it = j.begin(); it != j.end(); ++it) {
         if (!first) out += ',';
         first = false;
-        out += config::GoJsonString(it.key());
+        AppendString(it.key(), out);
         out += ':';
         Marshal(it.value(), out);
       }
@@ -56,7 +69,7 @@ void Marshal(const nlohmann::ordered_json& j, std::string& out) {
       return;
     }
     case V::string:
-      out += config::GoJsonString(j.get_ref<const std::string&>());
+      AppendString(j.get_ref<const std::string&>(), out);
       return;
     case V::boolean:
       out += j.get<bool>() ? "true" : "false";
@@ -92,15 +105,28 @@ std::string GoJsonMarshal(const nlohmann::ordered_json& j) {
 }
 
 uint64_t KubeletChecksum(std::string_view bytes) {
+  // FNV-1a over "([]uint8)[b0 b1 ...]" with each byte in decimal: the
+  // digits of every byte value come from a table.
+  struct Digits {
+    char text[3];
+    uint8_t len;
+  };
+  static const auto* const kDigits = [] {
+    auto* t = new Digits[256];
+    for (unsigned v = 0; v < 256; ++v) {
+      auto res = std::to_chars(t[v].text, t[v].text + 3, v);
+      t[v].len = static_cast<uint8_t>(res.ptr - t[v].text);
+    }
+    return t;
+  }();
   uint32_t h = 2166136261u;
   for (char c : std::string_view("([]uint8)[")) HashByte(h, static_cast<unsigned char>(c));
   bool first = true;
-  char digits[4];
   for (unsigned char b : bytes) {
     if (!first) HashByte(h, ' ');
     first = false;
-    auto res = std::to_chars(digits, digits + sizeof(digits), static_cast<unsigned>(b));
-    for (char* p = digits; p != res.ptr; ++p) HashByte(h, static_cast<unsigned char>(*p));
+    const Digits& d = kDigits[b];
+    for (uint8_t i = 0; i < d.len; ++i) HashByte(h, static_cast<unsigned char>(d.text[i]));
   }
   HashByte(h, ']');
   return h;

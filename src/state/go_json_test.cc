@@ -1,5 +1,8 @@
 #include "state/go_json.h"
 
+#include <string>
+
+#include "config/go_format.h"
 #include "gtest/gtest.h"
 
 namespace state {
@@ -15,6 +18,33 @@ TEST(KubeletChecksumTest, KnownValues) {
   EXPECT_EQ(KubeletChecksum("{\"checksum\":0}"), 4166374854u);
   EXPECT_EQ(KubeletChecksum("{\"checksum\":0,\"v1\":{}}"), 1083090442u);
   EXPECT_EQ(KubeletChecksum("{\"checksum\":0,\"nodeBootID\":\"abc\"}"), 2908191222u);
+}
+
+// Every byte value, against a direct FNV-1a over the decimal text.
+TEST(KubeletChecksumTest, EveryByteValue) {
+  std::string all;
+  for (int b = 0; b < 256; ++b) all += static_cast<char>(b);
+  std::string text = "([]uint8)[";
+  for (int b = 0; b < 256; ++b) text += (b ? " " : "") + std::to_string(b);
+  text += "]";
+  uint32_t h = 2166136261u;
+  for (unsigned char c : text) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  EXPECT_EQ(KubeletChecksum(all), h);
+}
+
+// Plain strings are copied, everything else goes through Go's escaping:
+// each ASCII character alone, as key and as value.
+TEST(GoJsonMarshalTest, EveryAsciiCharacterAsKeyAndValue) {
+  for (int c = 0; c < 128; ++c) {
+    std::string str = std::string("k") + static_cast<char>(c) + "v";
+    Json j = Json::object();
+    j[str] = str;
+    std::string quoted = config::GoJsonString(str);
+    EXPECT_EQ(GoJsonMarshal(j), "{" + quoted + ":" + quoted + "}") << "character " << c;
+  }
 }
 
 TEST(GoJsonMarshalTest, KeepsMemberOrderAndIsCompact) {
