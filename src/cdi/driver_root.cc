@@ -166,10 +166,7 @@ absl::StatusOr<ContainerEdits> GpuDeviceEdits(const RootOptions& opts, uint32_t 
   return edits;
 }
 
-absl::StatusOr<ContainerEdits> MigDeviceEdits(const RootOptions& opts, uint32_t parent_minor,
-                                              uint32_t gi, uint32_t ci) {
-  absl::StatusOr<ContainerEdits> edits = GpuDeviceEdits(opts, parent_minor);
-  if (!edits.ok()) return edits.status();
+absl::StatusOr<uint32_t> NvidiaCapsMajor(const RootOptions& opts) {
   std::string devices = InRoot(opts.proc_root, "/devices");
   absl::StatusOr<std::string> text = util::ReadFile(devices);
   if (!text.ok()) return absl::FailedPreconditionError(text.status().message());
@@ -182,13 +179,27 @@ absl::StatusOr<ContainerEdits> MigDeviceEdits(const RootOptions& opts, uint32_t 
     return absl::FailedPreconditionError(
         absl::StrCat(devices, " has no \"nvidia-caps\" character device"));
   }
+  return *majors->nvidiaCaps;
+}
+
+absl::StatusOr<ContainerEdits> MigDeviceEdits(const RootOptions& opts, uint32_t caps_major,
+                                              uint32_t parent_minor, uint32_t gi, uint32_t ci) {
+  absl::StatusOr<ContainerEdits> edits = GpuDeviceEdits(opts, parent_minor);
+  if (!edits.ok()) return edits.status();
   for (const std::string& cap : {hw::GpuInstanceCapPath(parent_minor, gi),
                                  hw::ComputeInstanceCapPath(parent_minor, gi, ci)}) {
-    absl::StatusOr<DeviceNode> node = CapNode(opts, *majors->nvidiaCaps, cap);
+    absl::StatusOr<DeviceNode> node = CapNode(opts, caps_major, cap);
     if (!node.ok()) return node.status();
     edits->device_nodes.push_back(*std::move(node));
   }
   return edits;
+}
+
+absl::StatusOr<ContainerEdits> MigDeviceEdits(const RootOptions& opts, uint32_t parent_minor,
+                                              uint32_t gi, uint32_t ci) {
+  absl::StatusOr<uint32_t> major = NvidiaCapsMajor(opts);
+  if (!major.ok()) return major.status();
+  return MigDeviceEdits(opts, *major, parent_minor, gi, ci);
 }
 
 }  // namespace cdi

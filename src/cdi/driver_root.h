@@ -74,11 +74,19 @@ absl::StatusOr<ContainerEdits> DiscoverCommonEdits(const RootOptions& opts);
 // exist (a spec without it would start the container without a GPU).
 absl::StatusOr<ContainerEdits> GpuDeviceEdits(const RootOptions& opts, uint32_t minor);
 
+// The character device major of "nvidia-caps" in <proc_root>/devices.
+// FailedPrecondition naming the file when it is unreadable, malformed or
+// has no such device.
+absl::StatusOr<uint32_t> NvidiaCapsMajor(const RootOptions& opts);
+
 // GpuDeviceEdits(parent_minor) plus /dev/nvidia-caps/nvidia-cap<m> for the
-// GPU instance and the compute instance (type c, major of "nvidia-caps" in
-// <proc_root>/devices, minor and file mode from the capability access files
+// GPU instance and the compute instance (type c, major `caps_major` from
+// NvidiaCapsMajor, minor and file mode from the capability access files
 // <proc_root>/driver/nvidia/capabilities/gpu<p>/mig/gi<g>/access and
 // .../gi<g>/ci<c>/access). Errors name the missing or malformed file.
+absl::StatusOr<ContainerEdits> MigDeviceEdits(const RootOptions& opts, uint32_t caps_major,
+                                              uint32_t parent_minor, uint32_t gi, uint32_t ci);
+// The same, reading the major itself (one /proc/devices read per call).
 absl::StatusOr<ContainerEdits> MigDeviceEdits(const RootOptions& opts, uint32_t parent_minor,
                                               uint32_t gi, uint32_t ci);
 

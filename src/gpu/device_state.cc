@@ -155,11 +155,15 @@ absl::StatusOr<cdi::Spec> DeviceState::BuildSpec(const std::string& claim_uid,
   cdi::Spec spec;
   spec.kind = kClaimKind;
   spec.edits = common_edits_;
+  std::optional<uint32_t> caps_major;  // read once per claim, when needed
   for (const auto& e : entries) {
     cdi::Device d;
     d.name = cdi::ClaimDeviceName(claim_uid, e.result.device_name);
     if (e.device.type == devices::kTypeMig) {
-      DRA_ASSIGN_OR_RETURN(d.edits, cdi::MigDeviceEdits(options_.cdi, e.device.minor,
+      if (!caps_major) {
+        DRA_ASSIGN_OR_RETURN(caps_major, cdi::NvidiaCapsMajor(options_.cdi));
+      }
+      DRA_ASSIGN_OR_RETURN(d.edits, cdi::MigDeviceEdits(options_.cdi, *caps_major, e.device.minor,
                                                         e.device.gi_id, e.device.ci_id));
     } else {
       DRA_ASSIGN_OR_RETURN(d.edits, cdi::GpuDeviceEdits(options_.cdi, e.device.minor));
