@@ -607,6 +607,18 @@ absl::StatusOr<HttpResponse> FakeApiServer::Stream(
   int delivered = 0, chunk_no = 0;
   absl::StatusOr<HttpResponse> result = HttpResponse{200, {}, ""};
   for (;;) {
+    if (cursor < compacted_rv_) {
+      // Compact() dropped events this watch had not sent yet. A real API
+      // server never skips events on an open watch: a watcher it cannot
+      // serve any more is ended with 410 Gone and the client relists.
+      nlohmann::json st = StatusBody(410, "Expired",
+                                     absl::StrCat("too old resource version: ", cursor, " (",
+                                                  compacted_rv_, ")"));
+      mu_.Unlock();
+      on_chunk(line("ERROR", st));
+      mu_.Lock();
+      break;
+    }
     for (const Event& e : history_) {
       if (e.rv > cursor && matches(e.collection, e.ns, e.object)) {
         pending.push_back(line(e.type, e.object));

@@ -62,7 +62,9 @@ class FakeApiServer : public HttpTransport {
   void set_drop_watch_after_n_events(int n);
   // Ends every open watch now (as an API-server restart would).
   void CloseWatches();
-  // Forgets the event history: watches from older resourceVersions get 410.
+  // Forgets the event history: watches from older resourceVersions get 410,
+  // and so does an open watch that had not yet sent the forgotten events
+  // (it is ended, never left to skip them).
   void Compact();
   // The next watch is answered with a 410 Expired ERROR event whatever its
   // resourceVersion (as after an etcd compaction while disconnected).
