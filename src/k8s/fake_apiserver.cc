@@ -577,6 +577,15 @@ absl::StatusOr<HttpResponse> FakeApiServer::Stream(
     return coll == t.Collection() && (t.ns.empty() || ns == t.ns) &&
            Matches(o, t.Q("labelSelector"), true) && Matches(o, t.Q("fieldSelector"), false);
   };
+  // A 410 Expired ERROR event for `cursor` (called with mu_ held).
+  auto send_expired = [&] {
+    nlohmann::json st = StatusBody(
+        410, "Expired",
+        absl::StrCat("too old resource version: ", cursor, " (", compacted_rv_, ")"));
+    mu_.Unlock();
+    on_chunk(line("ERROR", st));
+    mu_.Lock();
+  };
   if (rv_param.empty() || rv_param == "0") {
     cursor = rv_;
     std::string prefix = t.Collection() + "|";
@@ -592,12 +601,7 @@ absl::StatusOr<HttpResponse> FakeApiServer::Stream(
     }
     if (cursor < compacted_rv_ || expire_next_watch_) {
       expire_next_watch_ = false;
-      nlohmann::json st = StatusBody(410, "Expired",
-                                     absl::StrCat("too old resource version: ", cursor, " (",
-                                                  compacted_rv_, ")"));
-      mu_.Unlock();
-      on_chunk(line("ERROR", st));
-      mu_.Lock();
+      send_expired();
       return HttpResponse{200, {}, ""};
     }
   }
@@ -611,12 +615,7 @@ absl::StatusOr<HttpResponse> FakeApiServer::Stream(
       // Compact() dropped events this watch had not sent yet. A real API
       // server never skips events on an open watch: a watcher it cannot
       // serve any more is ended with 410 Gone and the client relists.
-      nlohmann::json st = StatusBody(410, "Expired",
-                                     absl::StrCat("too old resource version: ", cursor, " (",
-                                                  compacted_rv_, ")"));
-      mu_.Unlock();
-      on_chunk(line("ERROR", st));
-      mu_.Lock();
+      send_expired();
       break;
     }
     for (const Event& e : history_) {
