@@ -3,6 +3,11 @@
 //
 //   std::string dir = testing_util::UniqueTempDir();  // created, empty on first use
 //
+// The name is <TempDir>/dra-<pid>-<Suite>.<Test>, the same for every call of
+// one test in one process. A directory of that name left by an earlier
+// process that had the same pid (pids are reused) is removed on this
+// process's first use, so the directory really starts empty.
+//
 // Test-only. Call from a test body (it names the dir after the current test).
 #ifndef DRA_TESTING_TEMP_DIR_H_
 #define DRA_TESTING_TEMP_DIR_H_
@@ -10,6 +15,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <mutex>
+#include <set>
 #include <string>
 
 #include "gtest/gtest.h"
@@ -25,6 +32,13 @@ inline std::string UniqueTempDir() {
     if (c == '/') c = '_';
   }
   std::filesystem::path dir = std::filesystem::path(::testing::TempDir()) / name;
+  static std::mutex mu;
+  static auto* used = new std::set<std::string>;
+  std::lock_guard<std::mutex> lock(mu);
+  if (used->insert(dir.string()).second) {
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);  // left by another process with this pid
+  }
   std::filesystem::create_directories(dir);
   return dir.string();
 }

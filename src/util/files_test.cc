@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <string>
 
 #include "gtest/gtest.h"
 #include "testing/temp_dir.h"
@@ -41,3 +43,27 @@ TEST(FilesTest, MissingFileIsNotFoundAndNamesPath) {
 
 }  // namespace
 }  // namespace util
+
+namespace testing_util {
+namespace {
+
+// pids are reused: a directory of this test's name left by an earlier
+// process with the same pid must not leak into this run.
+TEST(UniqueTempDirTest, StaleDirectoryOfAReusedPidIsEmptied) {
+  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::filesystem::path expected = std::filesystem::path(::testing::TempDir()) /
+                                   ("dra-" + std::to_string(::getpid()) + "-" +
+                                    info->test_suite_name() + "." + info->name());
+  std::filesystem::create_directories(expected / "sub");
+  std::ofstream(expected / "stale") << "x";
+  std::string dir = UniqueTempDir();
+  EXPECT_EQ(dir, expected.string());
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  // Later calls in the same test return the same directory, contents kept.
+  std::ofstream(expected / "mine") << "y";
+  EXPECT_EQ(UniqueTempDir(), dir);
+  EXPECT_TRUE(std::filesystem::exists(expected / "mine"));
+}
+
+}  // namespace
+}  // namespace testing_util
