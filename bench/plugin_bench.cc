@@ -78,15 +78,9 @@ int Flag(int argc, char** argv, const std::string& name, int def) {
 // 1-GPU and 8-device allocations on dgx-a100-half-balanced: gpu-4..7 and
 // the first four MIG devices (by name) from the published slices.
 std::vector<Alloc> EightDevices(PluginHarness& h) {
-  auto slices = h.WaitForSlices(20, absl::Minutes(2));
-  if (!slices.ok()) Die("slices", slices.status());
-  std::vector<std::string> migs;
-  for (const auto& s : *slices)
-    for (const auto& d : s["spec"]["devices"]) {
-      std::string n = d["name"];
-      if (n.find("-mig-") != std::string::npos) migs.push_back(n);
-    }
-  std::sort(migs.begin(), migs.end());
+  auto migs_or = h.SortedMigDeviceNames(20, absl::Minutes(2));
+  if (!migs_or.ok()) Die("slices", migs_or.status());
+  const std::vector<std::string>& migs = *migs_or;
   std::vector<Alloc> out;
   for (int i = 4; i < 8; ++i) out.push_back({absl::StrCat("r", i - 4), absl::StrCat("gpu-", i)});
   for (int i = 0; i < 4; ++i) out.push_back({absl::StrCat("r", 4 + i), migs[i]});

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -411,6 +412,21 @@ absl::StatusOr<std::vector<json>> PluginHarness::WaitForSlices(size_t want_devic
   }
   return absl::DeadlineExceededError(
       absl::StrCat("slices list ", have, " devices, want ", want_devices, "; log:\n", Log()));
+}
+
+absl::StatusOr<std::vector<std::string>> PluginHarness::SortedMigDeviceNames(
+    size_t want_devices, absl::Duration wait) {
+  absl::StatusOr<std::vector<json>> slices = WaitForSlices(want_devices, wait);
+  if (!slices.ok()) return slices.status();
+  std::vector<std::string> migs;
+  for (const json& s : *slices) {
+    for (const json& d : s["spec"]["devices"]) {
+      std::string n = d["name"];
+      if (n.find("-mig-") != std::string::npos) migs.push_back(n);
+    }
+  }
+  std::sort(migs.begin(), migs.end());
+  return migs;
 }
 
 absl::StatusOr<std::vector<json>> PluginHarness::ClaimEvents(const ClaimRef& claim) {

@@ -122,6 +122,12 @@ class PluginHarness {
   // Polls until the node's slices list `want_devices` devices in total.
   absl::StatusOr<std::vector<nlohmann::json>> WaitForSlices(size_t want_devices,
                                                             absl::Duration wait);
+  // WaitForSlices(want_devices, wait), then the names of the MIG devices
+  // in them ("-mig-" in the name), sorted: tests and the bench pick MIG
+  // devices by position instead of hard-coding names derived from
+  // placements.
+  absl::StatusOr<std::vector<std::string>> SortedMigDeviceNames(size_t want_devices,
+                                                                absl::Duration wait);
   // Events whose regarding object is the claim.
   absl::StatusOr<std::vector<nlohmann::json>> ClaimEvents(const ClaimRef& claim);
   std::string node_uid() const { return node_uid_; }

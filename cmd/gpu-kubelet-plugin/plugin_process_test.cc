@@ -67,16 +67,9 @@ class PluginProcessTest : public ::testing::Test {
   // A MIG device name from the published slices (the test does not
   // hard-code MIG names; they derive from placements).
   static std::string MigDevice(int index) {
-    auto slices = h_->WaitForSlices(20, absl::Minutes(1));
-    if (!slices.ok()) return "";
-    std::vector<std::string> migs;
-    for (const json& s : *slices)
-      for (const json& d : s["spec"]["devices"]) {
-        std::string n = d["name"];
-        if (n.find("-mig-") != std::string::npos) migs.push_back(n);
-      }
-    std::sort(migs.begin(), migs.end());
-    return index < static_cast<int>(migs.size()) ? migs[index] : "";
+    auto migs = h_->SortedMigDeviceNames(20, absl::Minutes(1));
+    if (!migs.ok()) return "";
+    return index < static_cast<int>(migs->size()) ? (*migs)[index] : "";
   }
 
   // Exactly one spec file and a PrepareCompleted entry for the claim.
