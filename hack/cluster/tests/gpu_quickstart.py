@@ -145,11 +145,18 @@ def apply(name):
     kc("apply", "-f", os.path.join(SPECS, name + ".yaml"))
 
 
+def apply_and_wait(ns, n_pods, running_msg):
+    """Applies the manifest of namespace `ns` and waits for its pods; checks
+    "<ns>: <running_msg>" and returns the pods, or None when they did not run."""
+    apply(ns)
+    pods = wait_pods_ready(ns, n_pods)
+    return pods if check(pods is not None, "%s: %s" % (ns, running_msg)) else None
+
+
 def test1(uuids):
     ns = "gpu-test1"
-    apply(ns)
-    pods = wait_pods_ready(ns, 2)
-    if not check(pods is not None, "gpu-test1: both pods Running"):
+    pods = apply_and_wait(ns, 2, "both pods Running")
+    if pods is None:
         return
     seen = {}
     uids = []
@@ -168,9 +175,8 @@ def test1(uuids):
 
 
 def test_shared(ns, n_pods, ctrs):
-    apply(ns)
-    pods = wait_pods_ready(ns, n_pods)
-    if not check(pods is not None, "%s: pods Running" % ns):
+    pods = apply_and_wait(ns, n_pods, "pods Running")
+    if pods is None:
         return
     views = []
     for p in pods:
@@ -187,9 +193,8 @@ def test_shared(ns, n_pods, ctrs):
 
 def test4(uuids):
     ns = "gpu-test4"
-    apply(ns)
-    pods = wait_pods_ready(ns, 1)
-    if not check(pods is not None, "gpu-test4: pod Running"):
+    pods = apply_and_wait(ns, 1, "pod Running")
+    if pods is None:
         return
     claims = claims_of(ns)
     uid, alloc = list(claims.values())[0]
