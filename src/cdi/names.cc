@@ -4,6 +4,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "cdi/spec.h"
 
 namespace cdi {
 namespace {
@@ -37,6 +38,10 @@ absl::Status CheckName(std::string_view what, std::string_view name, bool first_
   return absl::OkStatus();
 }
 
+// Claim spec file names: <prefix><uid><suffix>.
+std::string SpecFilePrefix() { return absl::StrCat(kVendor, "-", kClass, "_"); }
+constexpr absl::string_view kSpecSuffix = ".yaml";
+
 }  // namespace
 
 std::string ClaimSpecPath(std::string_view cdi_root, std::string_view claim_uid) {
@@ -47,22 +52,17 @@ std::string ClaimSpecPath(std::string_view cdi_root, std::string_view claim_uid)
   std::string root(cdi_root);
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   if (!root.empty() && root != "/") root += "/";
-  return absl::StrCat(root, kVendor, "-", kClass, "_", uid, ".yaml");
+  return absl::StrCat(root, SpecFilePrefix(), uid, kSpecSuffix);
 }
-
-namespace {
-std::string SpecFilePrefix() { return absl::StrCat(kVendor, "-", kClass, "_"); }
-}  // namespace
 
 std::optional<std::string> ClaimUidOfSpecFileName(std::string_view file_name) {
   const std::string prefix = SpecFilePrefix();
-  constexpr std::string_view kSuffix = ".yaml";
-  if (file_name.size() <= prefix.size() + kSuffix.size() ||
-      !absl::StartsWith(A(file_name), prefix) || !absl::EndsWith(A(file_name), A(kSuffix))) {
+  if (file_name.size() <= prefix.size() + kSpecSuffix.size() ||
+      !absl::StartsWith(A(file_name), prefix) || !absl::EndsWith(A(file_name), kSpecSuffix)) {
     return std::nullopt;
   }
   std::string_view uid =
-      file_name.substr(prefix.size(), file_name.size() - prefix.size() - kSuffix.size());
+      file_name.substr(prefix.size(), file_name.size() - prefix.size() - kSpecSuffix.size());
   if (uid.find('/') != std::string_view::npos) return std::nullopt;
   return std::string(uid);
 }
@@ -70,7 +70,8 @@ std::optional<std::string> ClaimUidOfSpecFileName(std::string_view file_name) {
 bool IsClaimSpecTempFileName(std::string_view file_name) {
   const std::string prefix = absl::StrCat(".", SpecFilePrefix());
   return absl::StartsWith(A(file_name), prefix) &&
-         A(file_name).find(".yaml.tmp", prefix.size()) != absl::string_view::npos;
+         A(file_name).find(absl::StrCat(kSpecSuffix, kSpecTempInfix), prefix.size()) !=
+             absl::string_view::npos;
 }
 
 std::string ClaimDeviceName(std::string_view claim_uid, std::string_view device_name) {

@@ -107,6 +107,11 @@ absl::Status Validate(const Spec& spec);
 std::string ToJson(const Spec& spec);
 std::string ToYaml(const Spec& spec);
 
+// WriteSpecFile's temp file for <dir>/<name> is <dir>/.<name><this><6
+// random characters>; a crash mid-write leaves it behind (the GPU plugin's
+// reconciliation recognises and removes it, names.h).
+inline constexpr char kSpecTempInfix[] = ".tmp";
+
 // Validates `spec`, sets cdiVersion to its minimum when spec.version is
 // empty, and writes it as YAML to `path` with mode 0644, atomically: a temp
 // file in the same directory, fsync, rename over `path`, fsync of the

@@ -189,7 +189,7 @@ absl::Status WriteSpecFile(const std::string& path, const Spec& spec) {
   std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
   std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
   // A dot-prefixed temp name: CDI loaders only read *.yaml and *.json.
-  std::string tmp = absl::StrCat(dir, "/.", base, ".tmpXXXXXX");
+  std::string tmp = absl::StrCat(dir, "/.", base, kSpecTempInfix, "XXXXXX");
   int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
   if (fd < 0) return Errno("create temp file for", path, errno);
   auto fail = [&](std::string_view what) {
