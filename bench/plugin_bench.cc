@@ -27,13 +27,18 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "absl/time/clock.h"
 #include "cmd/gpu-kubelet-plugin/plugin_harness.h"
 #include "devices/attributes.h"
 #include "gpu/allocatable.h"
 #include "gpu/device_state.h"
+#include "gpu/driver.h"
 #include "hw/discovery.h"
 #include "k8s/resource.h"
+#include "kubeletplugin/claim_getter.h"
+#include "kubeletplugin/plugin_server.h"
 #include "nvml/dl_library.h"
 
 namespace {
@@ -112,8 +117,77 @@ double ThreadCpuMs() {
   return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+// The claims of the no-GET socket run, handed out from memory: the seam the
+// plugin runtime reads claims through (kubeletplugin::ClaimGetter), with the
+// API server taken out.
+class ClaimsInMemory final : public kubeletplugin::ClaimGetter {
+ public:
+  void Add(const k8s::ResourceClaim& c) { claims_[c.metadata.name] = c; }
+  absl::StatusOr<k8s::ResourceClaim> Get(const std::string& ns, const std::string& name) override {
+    auto it = claims_.find(name);
+    if (it == claims_.end() || it->second.metadata.namespace_ != ns)
+      return absl::NotFoundError(absl::StrCat("claim ", ns, "/", name));
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, k8s::ResourceClaim> claims_;  // written before the server starts
+};
+
+// NodePrepareResources v1 over a real Unix socket without the claim GET:
+// the plugin runtime (kubeletplugin::PluginServer: gRPC services, sockets)
+// and the GPU driver (gpu::Driver over `state`) run in this process, the
+// claims come from memory; the bench is the gRPC client, as the kubelet.
+void SocketWithoutGet(gpu::DeviceState* state, const std::string& dir,
+                      const std::vector<k8s::ResourceClaim>& claims, int samples) {
+  ClaimsInMemory getter;
+  for (const auto& c : claims) getter.Add(c);
+  gpu::Driver driver(state, nullptr, [](const k8s::ResourceClaim&, const absl::Status&) {});
+  kubeletplugin::PluginServerOptions po;
+  po.driver_name = devices::kGpuDriverName;
+  po.node_name = "bench";
+  po.registrar_dir = dir + "/reg";
+  po.plugins_dir = dir + "/plugins";
+  std::filesystem::create_directories(po.registrar_dir);  // the kubelet's, on a node
+  kubeletplugin::PluginServer server(po, &getter, &driver);
+  if (absl::Status s = server.Start(); !s.ok()) Die("in-process plugin server", s);
+  auto stub = plugin_test::drav1::DRAPlugin::NewStub(grpc::CreateChannel(
+      "unix://" + server.dra_socket_path(), grpc::InsecureChannelCredentials()));
+  for (const auto& c : claims) {
+    plugin_test::drav1::NodePrepareResourcesRequest req;
+    plugin_test::drav1::NodeUnprepareResourcesRequest ureq;
+    for (auto* cl : {req.add_claims(), ureq.add_claims()}) {
+      cl->set_namespace_(c.metadata.namespace_);
+      cl->set_name(c.metadata.name);
+      cl->set_uid(c.metadata.uid);
+    }
+    std::vector<double> ms;
+    for (int i = 0; i < samples; ++i) {
+      plugin_test::drav1::NodePrepareResourcesResponse resp;
+      grpc::ClientContext ctx;
+      auto t0 = Clock::now();
+      grpc::Status gs = stub->NodePrepareResources(&ctx, req, &resp);
+      auto t1 = Clock::now();
+      if (!gs.ok()) Die("no-GET prepare", absl::UnavailableError(gs.error_message()));
+      const auto& entry = resp.claims().at(c.metadata.uid);
+      if (!entry.error().empty()) Die("no-GET prepare", absl::InternalError(entry.error()));
+      ms.push_back(Ms(t1 - t0));
+      plugin_test::drav1::NodeUnprepareResourcesResponse uresp;
+      grpc::ClientContext uctx;
+      gs = stub->NodeUnprepareResources(&uctx, ureq, &uresp);
+      if (!gs.ok() || !uresp.claims().at(c.metadata.uid).error().empty())
+        Die("no-GET unprepare", absl::InternalError(gs.error_message()));
+    }
+    Report(absl::StrCat("NodePrepareResources v1 over the socket, no GET, ",
+                        c.status.allocation->results.size(), " device(s)"),
+           ms);
+  }
+  server.Stop();
+}
+
 // DeviceState::Prepare in this process (no gRPC, no claim GET), on its own
-// checkpoint and CDI dirs over the same driver root.
+// checkpoint and CDI dirs over the same driver root; then the same claims
+// over a socket served in this process (SocketWithoutGet).
 void InProcess(PluginHarness& h, const std::vector<Alloc>& one, const std::vector<Alloc>& eight,
                int samples) {
   ::setenv("NVML_MOCK_ROOT", h.driver_root().c_str(), 1);
@@ -143,6 +217,7 @@ void InProcess(PluginHarness& h, const std::vector<Alloc>& one, const std::vecto
   auto st = gpu::DeviceState::Create(o, gpu::BuildAllocatable(*node), "boot-1");
   if (!st.ok()) Die("DeviceState", st.status());
   if (auto r = (*st)->Reconcile(); !r.ok()) Die("reconcile", r.status());
+  std::vector<k8s::ResourceClaim> claims;
   for (const auto* allocs : {&one, &eight}) {
     k8s::ResourceClaim c;
     c.metadata.uid = absl::StrCat("inproc-", allocs->size());
@@ -165,7 +240,9 @@ void InProcess(PluginHarness& h, const std::vector<Alloc>& one, const std::vecto
     }
     Report(absl::StrCat("DeviceState::Prepare in-process, ", allocs->size(), " device(s)"), ms);
     Report(absl::StrCat("  of which CPU time of the calling thread"), cpu_ms);
+    claims.push_back(c);
   }
+  SocketWithoutGet(st->get(), dir, claims, samples);
 }
 
 // VmRSS split by mapping (from /proc/<pid>/smaps): anonymous memory
