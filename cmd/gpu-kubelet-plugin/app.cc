@@ -20,9 +20,9 @@
 #include "hw/discovery.h"
 #include "k8s/client.h"
 #include "k8s/config.h"
-#include "k8s/curl_transport.h"
 #include "k8s/discovery.h"
 #include "k8s/event_recorder.h"
+#include "k8s/http_transport.h"
 #include "kubeletplugin/claim_getter.h"
 #include "kubeletplugin/plugin_server.h"
 #include "kubeletplugin/slice_publisher.h"
@@ -165,12 +165,12 @@ absl::Status App::Start() {
 
   // API client.
   DRA_ASSIGN_OR_RETURN(k8s::RestConfig rest, k8s::LoadConfig(flags_.kubeconfig));
-  DRA_ASSIGN_OR_RETURN(p.transport, k8s::NewCurlTransport(rest));
+  DRA_ASSIGN_OR_RETURN(p.transport, k8s::NewHttpTransport(rest));
   k8s::ClientOptions co;
   co.qps = flags_.kube_api_qps;
   co.burst = flags_.kube_api_burst;
   p.client = std::make_unique<k8s::Client>(p.transport.get(), co);
-  DRA_ASSIGN_OR_RETURN(p.event_transport, k8s::NewCurlTransport(rest));
+  DRA_ASSIGN_OR_RETURN(p.event_transport, k8s::NewHttpTransport(rest));
   k8s::ClientOptions eo = co;
   eo.timeout = absl::Seconds(5);
   eo.retry.max_attempts = 1;

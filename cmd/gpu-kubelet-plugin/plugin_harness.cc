@@ -93,7 +93,7 @@ absl::StatusOr<std::unique_ptr<PluginHarness>> PluginHarness::Create(HarnessOpti
   h->apiserver_ = std::move(*srv);
   absl::StatusOr<k8s::RestConfig> rc = k8s::LoadKubeconfig(h->apiserver_->kubeconfig());
   if (!rc.ok()) return rc.status();
-  absl::StatusOr<std::unique_ptr<k8s::HttpTransport>> t = k8s::NewCurlTransport(*rc);
+  absl::StatusOr<std::unique_ptr<k8s::HttpTransport>> t = k8s::NewHttpTransport(*rc);
   if (!t.ok()) return t.status();
   h->transport_ = std::move(*t);
   k8s::ClientOptions co;

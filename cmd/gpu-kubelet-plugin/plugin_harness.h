@@ -33,7 +33,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "k8s/client.h"
-#include "k8s/curl_transport.h"
+#include "k8s/http_transport.h"
 #include "k8s/own_apiserver.h"
 #include "kubeletplugin/proto/dra_v1.grpc.pb.h"
 #include "kubeletplugin/proto/dra_v1beta1.grpc.pb.h"

@@ -6,7 +6,7 @@
 // TLS verification is always on unless the kubeconfig explicitly sets
 // insecure-skip-tls-verify.
 //
-// Used by main() of every binary (then handed to NewCurlTransport) and by
+// Used by main() of every binary (then handed to NewHttpTransport) and by
 // the integration tests. Parsing is pure; TokenSource is thread-safe.
 #ifndef DRA_K8S_CONFIG_H_
 #define DRA_K8S_CONFIG_H_

@@ -17,9 +17,9 @@
 #include "k8s/api_error.h"
 #include "k8s/client.h"
 #include "k8s/config.h"
-#include "k8s/curl_transport.h"
 #include "k8s/discovery.h"
 #include "k8s/event_recorder.h"
+#include "k8s/http_transport.h"
 #include "k8s/informer.h"
 #include "k8s/objects.h"
 #include "k8s/resource_codec.h"
@@ -39,7 +39,7 @@ class ClusterTest : public ::testing::Test {
     ASSERT_TRUE(kc != nullptr && *kc) << "KUBECONFIG must name the hack/cluster kubeconfig";
     absl::StatusOr<RestConfig> config = LoadKubeconfig(kc);
     ASSERT_OK(config);
-    absl::StatusOr<std::unique_ptr<HttpTransport>> t = NewCurlTransport(*config);
+    absl::StatusOr<std::unique_ptr<HttpTransport>> t = NewHttpTransport(*config);
     ASSERT_OK(t);
     transport_ = std::move(*t);
     ClientOptions o;

@@ -24,7 +24,7 @@
 #include "k8s/api_error.h"
 #include "k8s/client.h"
 #include "k8s/config.h"
-#include "k8s/curl_transport.h"
+#include "k8s/http_transport.h"
 #include "k8s/informer.h"
 #include "k8s/own_apiserver.h"
 #include "testing/status_matchers.h"
@@ -96,7 +96,7 @@ class RestartTest : public ::testing::Test {
     ASSERT_TRUE(server_ != nullptr) << start_error_->ToString();
     absl::StatusOr<RestConfig> config = LoadKubeconfig(server_->kubeconfig());
     ASSERT_OK(config);
-    absl::StatusOr<std::unique_ptr<HttpTransport>> t = NewCurlTransport(*config);
+    absl::StatusOr<std::unique_ptr<HttpTransport>> t = NewHttpTransport(*config);
     ASSERT_OK(t);
     transport_ = std::move(*t);
     ClientOptions o;

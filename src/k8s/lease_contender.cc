@@ -16,7 +16,7 @@
 #include "absl/time/time.h"
 #include "k8s/client.h"
 #include "k8s/config.h"
-#include "k8s/curl_transport.h"
+#include "k8s/http_transport.h"
 #include "k8s/leader_election.h"
 
 namespace {
@@ -50,7 +50,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s\n", std::string(config.status().message()).c_str());
     return 2;
   }
-  absl::StatusOr<std::unique_ptr<k8s::HttpTransport>> t = k8s::NewCurlTransport(*config);
+  absl::StatusOr<std::unique_ptr<k8s::HttpTransport>> t = k8s::NewHttpTransport(*config);
   if (!t.ok()) {
     std::fprintf(stderr, "%s\n", std::string(t.status().message()).c_str());
     return 2;

@@ -1,7 +1,7 @@
 // transport.h: the HTTP seam between the k8s client and the API server.
 // One request in, one response out (Do), or a streamed body delivered in
 // chunks (Stream, for watches). The real implementation is
-// curl_transport.h; fake_apiserver.h is an in-memory API server for tests.
+// http_transport.h; fake_apiserver.h is an in-memory API server for tests.
 //
 // Contract for implementations:
 //   - Transport-level failures (connection refused or reset, TLS errors,

@@ -27,8 +27,8 @@
 #include "k8s/api_error.h"
 #include "k8s/client.h"
 #include "k8s/config.h"
-#include "k8s/curl_transport.h"
 #include "k8s/event_recorder.h"
+#include "k8s/http_transport.h"
 #include "k8s/resource.h"
 #include "kubeletplugin/slice_publisher.h"
 #include "testing/status_matchers.h"
@@ -165,7 +165,7 @@ class SlicePublisherApiServerTest : public ::testing::Test {
     ASSERT_TRUE(server->error.empty()) << server->error;
     absl::StatusOr<k8s::RestConfig> config = k8s::LoadKubeconfig(server->kubeconfig);
     ASSERT_OK(config);
-    absl::StatusOr<std::unique_ptr<k8s::HttpTransport>> t = k8s::NewCurlTransport(*config);
+    absl::StatusOr<std::unique_ptr<k8s::HttpTransport>> t = k8s::NewHttpTransport(*config);
     ASSERT_OK(t);
     transport_ = std::move(*t);
     k8s::ClientOptions o;

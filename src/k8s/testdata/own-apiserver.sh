@@ -19,9 +19,14 @@ etcd_port=${OWN_APISERVER_ETCD_PORT:-22379}
 etcd_peer_port=${OWN_APISERVER_ETCD_PEER_PORT:-22380}
 port=${OWN_APISERVER_PORT:-26443}
 if [[ $ver == stop ]]; then
-  for p in apiserver etcd; do
-    [[ -f $dir/$p.pid ]] && kill "$(cat "$dir/$p.pid")" 2>/dev/null || true
-  done
+  # The API server first, killed: its graceful shutdown waits ~30 s for
+  # etcd when etcd goes first (SIGTERM to both races).
+  if [[ -f $dir/apiserver.pid ]]; then
+    pid=$(cat "$dir/apiserver.pid")
+    kill -KILL "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+  fi
+  [[ -f $dir/etcd.pid ]] && kill "$(cat "$dir/etcd.pid")" 2>/dev/null || true
   exit 0
 fi
 mkdir -p "$dir/pki" "$dir/etcd"
