@@ -6,7 +6,7 @@ PKGS=(
   cmake ninja-build g++ pkgconf ccache
   libabsl-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libcpp-httplib-dev libssl-dev
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libgoogle-glog-dev libgflags-dev prometheus-cpp-dev
+  libgoogle-glog-dev libgflags-dev libunwind-dev prometheus-cpp-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   clang-14 libclang-rt-14-dev
   busybox-static util-linux
