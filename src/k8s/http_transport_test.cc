@@ -6,7 +6,11 @@
 
 #include <httplib.h>
 #include <openssl/ssl.h>
+#include <netinet/in.h>
+#include <poll.h>
 #include <openssl/x509.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
@@ -105,6 +109,82 @@ TEST(HttpTransportTest, RequestAndResponseAsSent) {
     EXPECT_EQ(r->body, "POST application/merge-patch+json {\"a\":1}");
     EXPECT_EQ(r->Header("x-seen-auth"), "Bearer tok");
   }
+}
+
+// The server closes every connection after one request: each request
+// after the first finds its pooled connection closed and must still work.
+TEST(HttpTransportTest, AConnectionTheServerClosedIsReplaced) {
+  auto server = std::make_unique<httplib::Server>();
+  server->set_keep_alive_max_count(1);
+  std::atomic<int> served{0};
+  server->Get("/n", [&](const httplib::Request&, httplib::Response& w) {
+    w.set_content(std::to_string(++served), "text/plain");
+  });
+  TestServer srv(std::move(server));
+  auto t = Must(Plain(srv.port()));
+  HttpRequest req;
+  req.path = "/n";
+  for (int i = 1; i <= 5; ++i) {
+    auto r = t->Do(req);
+    ASSERT_TRUE(r.ok()) << "request " << i << ": " << r.status();
+    EXPECT_EQ(r->body, std::to_string(i));
+  }
+}
+
+// A kept-alive connection that the server drops after reading the next
+// request, without answering (the race of an idle-timeout close): the
+// request goes once more on a new connection.
+TEST(HttpTransportTest, ARequestDroppedOnAReusedConnectionIsSentAgain) {
+  int ls = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(ls, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(ls, 4), 0);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  auto read_request = [](int fd) {
+    std::string in;
+    char buf[512];
+    while (in.find("\r\n\r\n") == std::string::npos) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n <= 0) return false;
+      in.append(buf, static_cast<size_t>(n));
+    }
+    return true;
+  };
+  auto answer = [](int fd, const std::string& body) {
+    std::string out = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(body.size()) +
+                      "\r\nConnection: keep-alive\r\n\r\n" + body;
+    return ::write(fd, out.data(), out.size()) == static_cast<ssize_t>(out.size());
+  };
+  std::atomic<int> connections{0};
+  std::thread server([&] {
+    int c1 = ::accept(ls, nullptr, nullptr);
+    ++connections;
+    if (read_request(c1)) answer(c1, "first");
+    read_request(c1);  // the second request ...
+    ::close(c1);       // ... is dropped unanswered
+    pollfd p{ls, POLLIN, 0};
+    if (::poll(&p, 1, 3000) != 1) return;  // no second connection came
+    int c2 = ::accept(ls, nullptr, nullptr);
+    ++connections;
+    if (read_request(c2)) answer(c2, "second");
+    ::close(c2);
+  });
+  auto t = Must(Plain(ntohs(a.sin_port)));
+  HttpRequest req;
+  req.path = "/x";
+  auto r1 = t->Do(req);
+  auto r2 = t->Do(req);
+  server.join();
+  ::close(ls);
+  ASSERT_TRUE(r1.ok()) << r1.status();
+  EXPECT_EQ(r1->body, "first");
+  ASSERT_TRUE(r2.ok()) << r2.status();
+  EXPECT_EQ(r2->body, "second");
+  EXPECT_EQ(connections.load(), 2);
 }
 
 TEST(HttpTransportTest, ServerErrorsAreResponsesAndRefusalIsUnavailable) {
