@@ -27,14 +27,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "absl/time/clock.h"
 #include "cmd/gpu-kubelet-plugin/plugin_harness.h"
 #include "devices/attributes.h"
 #include "gpu/allocatable.h"
 #include "gpu/device_state.h"
 #include "gpu/driver.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
 #include "hw/discovery.h"
 #include "k8s/resource.h"
 #include "kubeletplugin/claim_getter.h"
@@ -156,11 +156,9 @@ void SocketWithoutGet(gpu::DeviceState* state, const std::string& dir,
   for (const auto& c : claims) {
     plugin_test::drav1::NodePrepareResourcesRequest req;
     plugin_test::drav1::NodeUnprepareResourcesRequest ureq;
-    for (auto* cl : {req.add_claims(), ureq.add_claims()}) {
-      cl->set_namespace_(c.metadata.namespace_);
-      cl->set_name(c.metadata.name);
-      cl->set_uid(c.metadata.uid);
-    }
+    const ClaimRef ref{c.metadata.namespace_, c.metadata.name, c.metadata.uid};
+    plugin_test::FillClaims(&req, {ref});
+    plugin_test::FillClaims(&ureq, {ref});
     std::vector<double> ms;
     for (int i = 0; i < samples; ++i) {
       plugin_test::drav1::NodePrepareResourcesResponse resp;

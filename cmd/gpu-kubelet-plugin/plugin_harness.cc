@@ -46,16 +46,6 @@ grpc::ClientContext* WithDeadline(grpc::ClientContext* ctx) {
   return ctx;
 }
 
-template <typename Req>
-void FillClaims(Req* req, const std::vector<ClaimRef>& claims) {
-  for (const ClaimRef& c : claims) {
-    auto* out = req->add_claims();
-    out->set_namespace_(c.namespace_);
-    out->set_name(c.name);
-    out->set_uid(c.uid);
-  }
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PluginHarness>> PluginHarness::Create(HarnessOptions options) {

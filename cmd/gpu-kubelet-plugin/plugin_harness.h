@@ -63,6 +63,17 @@ struct ClaimRef {
   std::string namespace_, name, uid;
 };
 
+// Adds `claims` to a DRA (Un)PrepareResources request of any version.
+template <typename Req>
+void FillClaims(Req* req, const std::vector<ClaimRef>& claims) {
+  for (const ClaimRef& c : claims) {
+    auto* out = req->add_claims();
+    out->set_namespace_(c.namespace_);
+    out->set_name(c.name);
+    out->set_uid(c.uid);
+  }
+}
+
 // One allocated device: request name and device name.
 using Alloc = std::pair<std::string, std::string>;
 

@@ -114,9 +114,16 @@ class HttplibTransport : public HttpTransport {
   HttplibTransport(const RestConfig& c, ServerUrl url, Clock* clock)
       : config_(c), url_(std::move(url)), tokens_(c, clock) {}
 
-  absl::Status CheckMaterial() {
+  // Builds the first connection (so that bad TLS material fails creation)
+  // and keeps it for the first request.
+  absl::Status Prime() {
+    std::string stamp = FileStamp();
     absl::StatusOr<std::unique_ptr<Conn>> c = NewConn();
-    return c.status();
+    if (!c.ok()) return c.status();
+    absl::MutexLock l(&mu_);
+    stamp_ = std::move(stamp);
+    pool_.push_back(*std::move(c));
+    return absl::OkStatus();
   }
 
   absl::StatusOr<HttpResponse> Do(const HttpRequest& req) override { return Perform(req, nullptr); }
@@ -227,7 +234,7 @@ class HttplibTransport : public HttpTransport {
 
 absl::StatusOr<HttpResponse> HttplibTransport::Perform(
     const HttpRequest& req, const std::function<bool(std::string_view)>* on_chunk) {
-  const std::string where = absl::StrCat(req.method, " ", config_.server, req.path);
+  auto where = [&] { return absl::StrCat(req.method, " ", config_.server, req.path); };
   for (int attempt = 0;; ++attempt) {
     absl::StatusOr<std::unique_ptr<Conn>> conn = Acquire();
     if (!conn.ok()) return conn.status();
@@ -298,15 +305,16 @@ absl::StatusOr<HttpResponse> HttplibTransport::Perform(
     if (expired || (err == httplib::Error::Read && absl::Now() - start >= io)) {
       // A watch that ran to its limit ended normally.
       if (on_chunk != nullptr && resp.status >= 200 && resp.status < 300) return resp;
-      return absl::DeadlineExceededError(absl::StrCat(where, ": timed out"));
+      return absl::DeadlineExceededError(absl::StrCat(where(), ": timed out"));
     }
-    const bool never_answered = resp.status <= 0 && !got_data;
+    // No status line seen (Do: hres, Stream: resp) and no body byte.
+    const bool never_answered = hres.status <= 0 && resp.status <= 0 && !got_data;
     if (reused && never_answered && attempt == 0 &&
         (err == httplib::Error::Read || err == httplib::Error::Write ||
          err == httplib::Error::SSLConnection)) {
       continue;  // the server had closed the kept-alive connection
     }
-    return absl::UnavailableError(absl::StrCat(where, ": ", httplib::to_string(err)));
+    return absl::UnavailableError(absl::StrCat(where(), ": ", httplib::to_string(err)));
   }
 }
 
@@ -365,7 +373,7 @@ absl::StatusOr<std::unique_ptr<HttpTransport>> NewHttpTransport(const RestConfig
   static std::once_flag once;
   std::call_once(once, [] { ::signal(SIGPIPE, SIG_IGN); });
   auto t = std::make_unique<HttplibTransport>(config, *url, clock);
-  if (absl::Status s = t->CheckMaterial(); !s.ok()) return s;
+  if (absl::Status s = t->Prime(); !s.ok()) return s;
   return std::unique_ptr<HttpTransport>(std::move(t));
 }
 
