@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Link launcher (CMake RULE_LAUNCH_LINK) for gpu-kubelet-plugin.
 
-Runs the link command it is given with gRPC, protobuf, abseil, glog,
+Runs the link command it is given with gRPC (either variant), protobuf, abseil, glog,
 gflags, c-ares, re2 and yaml-cpp taken from their Debian static archives
 (the .a beside each shared object the imported targets name) instead of
 their shared objects. The archives go into one --start-group/--end-group
@@ -22,7 +22,7 @@ import sys
 
 # Library basenames (without lib prefix / .so suffix) linked from archives.
 STATIC = re.compile(
-    r"^(grpc\+\+|grpc|gpr|upb|address_sorting|protobuf|absl_.*|glog|gflags|cares|re2|yaml-cpp)$")
+    r"^(grpc\+\+(_unsecure)?|grpc(_unsecure)?|gpr|upb|address_sorting|protobuf|absl_.*|glog|gflags|cares|re2|yaml-cpp)$")
 # What the archives need that their shared objects brought along.
 EXTRA = ["-lunwind", "-ldl", "-lpthread"]
 SO = re.compile(r"^(?P<dir>/.*/)lib(?P<name>[^/]+?)\.so(\.[0-9]+)*$")

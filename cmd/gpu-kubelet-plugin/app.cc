@@ -100,7 +100,7 @@ class SliceMetrics : public kubeletplugin::SlicePublisherObserver {
 struct App::Parts {
   config::FeatureGates gates;
   std::unique_ptr<metrics::DriverMetrics> metrics;
-  std::unique_ptr<prometheus::Exposer> exposer;
+  std::unique_ptr<metrics::MetricsServer> exposer;
   std::unique_ptr<k8s::HttpTransport> transport;
   std::unique_ptr<k8s::Client> client;
   std::unique_ptr<k8s::HttpTransport> event_transport;

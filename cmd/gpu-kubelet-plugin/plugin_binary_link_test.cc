@@ -1,7 +1,8 @@
 // The gpu-kubelet-plugin binary's link (DRA_STATIC_PLUGIN_DEPS,
 // hack/link-static-deps.py): gRPC, protobuf, abseil, glog, gflags, c-ares,
-// re2 and yaml-cpp are linked in from their archives, OpenSSL and the
-// libraries without archives stay shared, and it is still a PIE.
+// re2 and yaml-cpp are linked in from their archives (gRPC in its
+// variant without TLS), OpenSSL and the libraries without archives stay
+// shared, civetweb is not used, and it is still a PIE.
 #include <elf.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -34,12 +35,16 @@ TEST(PluginBinaryLinkTest, CppDependenciesAreLinkedInAndOpenSslStaysShared) {
   ASSERT_TRUE(info.ok()) << info.status();
   EXPECT_EQ(type, ET_DYN) << "not a PIE";
   std::regex linked_in(
-      "lib(grpc|grpc\\+\\+|gpr|upb|address_sorting|protobuf|absl_.*|glog|gflags|cares|re2|"
-      "yaml-cpp)\\.so.*");
+      "lib(grpc|grpc\\+\\+|grpc_unsecure|grpc\\+\\+_unsecure|gpr|upb|address_sorting|protobuf|"
+      "absl_.*|glog|gflags|cares|re2|yaml-cpp)\\.so.*");
+  // Metrics are served by cpp-httplib, not prometheus-cpp's civetweb exposer.
+  std::regex not_used("lib(civetweb|civetweb-cpp|prometheus-cpp-pull)\\.so.*");
   for (const std::string& n : info->needed) {
     EXPECT_FALSE(std::regex_match(n, linked_in)) << n << " is still a shared dependency";
+    EXPECT_FALSE(std::regex_match(n, not_used)) << n << " is a dependency";
   }
-  EXPECT_THAT(info->needed, ::testing::Contains("libssl.so.3"));
+  EXPECT_THAT(info->needed, ::testing::Contains("libcrypto.so.3"));
+  EXPECT_THAT(info->needed, ::testing::Contains("libcpp-httplib.so.0.11"));
   EXPECT_THAT(info->needed, ::testing::Contains("libc.so.6"));
 }
 

@@ -98,14 +98,53 @@ std::string HttpGet(int port, const std::string& path) {
 
 TEST(HttpServer, ServesRegistryOnPath) {
   DriverMetrics m("gpu.nvidia.com", "node-a");
-  auto exposer = Serve("127.0.0.1:0", "/custom-metrics", m.registry());
-  ASSERT_TRUE(exposer.ok()) << exposer.status();
-  auto ports = (*exposer)->GetListeningPorts();
-  ASSERT_EQ(ports.size(), 1u);
-  std::string body = HttpGet(ports[0], "/custom-metrics");
+  auto server = Serve("127.0.0.1:0", "/custom-metrics", m.registry());
+  ASSERT_TRUE(server.ok()) << server.status();
+  const int port = (*server)->Port();
+  ASSERT_GT(port, 0);
+  std::string body = HttpGet(port, "/custom-metrics");
   EXPECT_THAT(body, HasSubstr("200 OK"));
+  EXPECT_THAT(body, HasSubstr("Content-Type: text/plain; version=0.0.4"));
   EXPECT_THAT(body, HasSubstr("nvidia_dra_requests_total"));
-  EXPECT_THAT(HttpGet(ports[0], "/metrics"), Not(HasSubstr("nvidia_dra_requests_total")));
+  std::string other = HttpGet(port, "/metrics");
+  EXPECT_THAT(other, HasSubstr("404"));
+  EXPECT_THAT(other, Not(HasSubstr("nvidia_dra_requests_total")));
+}
+
+TEST(HttpServer, EachScrapeSeesTheCurrentValues) {
+  DriverMetrics m("gpu.nvidia.com", "node-a");
+  auto server = Serve("127.0.0.1:0", "", m.registry());  // empty path: /metrics
+  ASSERT_TRUE(server.ok()) << server.status();
+  const std::string series =
+      "nvidia_dra_resourceslice_publish_errors_total{driver=\"gpu.nvidia.com\",reason=\"Invalid\"}";
+  EXPECT_THAT(HttpGet((*server)->Port(), "/metrics"), Not(HasSubstr(series + " 1")));
+  m.SlicePublishError("Invalid");
+  // Scrapes one after another on new connections, as the one worker closes
+  // each after its answer.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_THAT(HttpGet((*server)->Port(), "/metrics"), HasSubstr(series + " 1")) << i;
+  }
+}
+
+TEST(HttpServer, AnAddressInUseIsAnErrorNamingTheEndpoint) {
+  DriverMetrics m("gpu.nvidia.com", "node-a");
+  auto first = Serve("127.0.0.1:0", "/metrics", m.registry());
+  ASSERT_TRUE(first.ok()) << first.status();
+  const std::string endpoint = "127.0.0.1:" + std::to_string((*first)->Port());
+  auto second = Serve(endpoint, "/metrics", m.registry());
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(second.status().message()), HasSubstr(endpoint));
+}
+
+TEST(HttpServer, StopsServingWhenDestroyed) {
+  DriverMetrics m("gpu.nvidia.com", "node-a");
+  auto server = Serve("127.0.0.1:0", "/metrics", m.registry());
+  ASSERT_TRUE(server.ok()) << server.status();
+  const int port = (*server)->Port();
+  ASSERT_THAT(HttpGet(port, "/metrics"), HasSubstr("200 OK"));
+  server->reset();
+  EXPECT_EQ(HttpGet(port, "/metrics"), "");  // connection refused
 }
 
 }  // namespace
