@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assemble device-carry/ (git-ignored): what hack/device-check.sh needs on a
 # machine with a real GPU that has none of our build dependencies: our
-# binaries (gpu-inventory, cdi-hook, nvml-mock-smi), the shared libraries
+# binaries (gpu-inventory, cdi-hook, nvml-mock-smi, bench/nvml_rss when built), the shared libraries
 # they need besides glibc, Debian's runc with libseccomp, and busybox for a
 # minimal container root filesystem. Run after `make build`.
 set -euo pipefail
@@ -16,6 +16,12 @@ for b in "${bins[@]}"; do
   cp -L "$b" "$out/bin/"
 done
 cp -aL "$build/lib/libnvidia-ml.so.1" "$out/lib/mock-libnvidia-ml.so.1"
+# bench/nvml_rss when a benchmark build has it (BENCH_BUILD, default build-h7).
+bench_bin=${BENCH_BUILD:-build-h7}/bench/nvml_rss
+if [[ -x $bench_bin ]]; then
+  cp -L "$bench_bin" "$out/bin/"
+  bins+=("$bench_bin")
+fi
 # Non-glibc libraries of the dynamically linked binaries.
 for b in "${bins[@]}" "$build/lib/libnvidia-ml.so.1"; do
   { ldd "$b" 2>/dev/null || true; } | awk '$3 ~ /^\// {print $3}'

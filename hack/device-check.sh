@@ -10,6 +10,8 @@
 #      root filesystem, the spec applied by testing/device/apply_cdi.py, our
 #      cdi-hook as createContainer hook) runs `nvidia-smi -L` from the
 #      injected driver files; and the same without the GPU's device node.
+#   5. bench/nvml_rss on the real driver: discovery time and what loading
+#      NVML and discovery add to the resident memory.
 # Needs: cc, python3; device-carry/ from hack/device-carry.sh (our binaries,
 # their non-glibc libraries, runc + libseccomp, busybox).
 set -uo pipefail
@@ -107,5 +109,15 @@ PY
   rm -rf "$work"
 else
   echo "device-carry/ lacks runc, cdi-hook or gpu-inventory (run hack/device-carry.sh)" | tee -a "$out/summary.txt"
+fi
+step "5. NVML on the real driver: discovery time and resident memory (bench/nvml_rss)"
+# What NVML itself costs the plugin on a real node (the plugin's figures in
+# bench/README.md are measured with the mock), and how long discovery takes.
+if [[ -x $carry/bin/nvml_rss ]]; then
+  for i in 1 2 3; do
+    "$carry/bin/nvml_rss" --driver-root="$DRIVER_ROOT" 2>&1
+  done | tee -a "$out/summary.txt"
+else
+  echo "device-carry/bin/nvml_rss missing (BENCH_BUILD with -DDRA_BUILD_BENCHMARKS=ON)" | tee -a "$out/summary.txt"
 fi
 cat "$out/summary.txt"

@@ -151,12 +151,16 @@ absl::Status App::Start() {
   }
 
   // Hardware -> devices.
+  // NVML is needed only for discovery: unmapped again right after it (its
+  // .bss and the libcuda it loads would be most of a real node's RSS).
   DRA_ASSIGN_OR_RETURN(std::unique_ptr<nvml::Library> nvml,
-                       nvml::LoadFromDriverRoot(flags_.container_driver_root));
+                       nvml::LoadFromDriverRoot(flags_.container_driver_root,
+                                                nvml::Residency::kUnloadWhenIdle));
   hw::DiscoveryOptions dopts;
   dopts.driver_root = flags_.container_driver_root;
   dopts.sysfs_root = flags_.sysfs_root;
   DRA_ASSIGN_OR_RETURN(hw::NodeInfo node, hw::Discover(*nvml, dopts));
+  nvml.reset();
   for (const auto& w : node.warnings) LOG(WARNING) << w;
   DRA_ASSIGN_OR_RETURN(devices::BuildResult built, devices::BuildGpuDevices(node));
   for (const auto& w : built.warnings) LOG(WARNING) << w;
