@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Assemble device-carry/ (git-ignored): what hack/device-check.sh needs on a
 # machine with a real GPU that has none of our build dependencies: our
-# binaries (gpu-inventory, cdi-hook, nvml-mock-smi, bench/nvml_rss when built), the shared libraries
+# binaries (gpu-inventory, cdi-hook, gpu-kubelet-plugin, bench/nvml_rss when built), the shared libraries
 # they need besides glibc, Debian's runc with libseccomp, and busybox for a
 # minimal container root filesystem. Run after `make build`.
 set -euo pipefail
@@ -10,7 +10,8 @@ build=${BUILD:-build}
 out=device-carry
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib"
-bins=("$build/bin/gpu-inventory" "$build/bin/cdi-hook" /usr/sbin/runc /bin/busybox)
+bins=("$build/bin/gpu-inventory" "$build/bin/cdi-hook" "$build/bin/gpu-kubelet-plugin" /usr/sbin/runc
+      /bin/busybox)
 for b in "${bins[@]}"; do
   [[ -x $b ]] || { echo "device-carry: $b missing (make build; apt-get install runc busybox-static)" >&2; exit 1; }
   cp -L "$b" "$out/bin/"
@@ -31,5 +32,6 @@ done | sort -u | while read -r lib; do
     *) cp -L "$lib" "$out/lib/" ;;
   esac
 done
-strip --strip-debug "$out"/bin/gpu-inventory "$out"/bin/cdi-hook "$out"/lib/*.so* 2>/dev/null || true
+strip --strip-debug "$out"/bin/gpu-inventory "$out"/bin/cdi-hook "$out"/bin/gpu-kubelet-plugin \
+  "$out"/lib/*.so* 2>/dev/null || true
 du -sh "$out" || true

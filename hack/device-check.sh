@@ -12,6 +12,8 @@
 #      injected driver files; and the same without the GPU's device node.
 #   5. bench/nvml_rss on the real driver: discovery time and what loading
 #      NVML and discovery add to the resident memory.
+#   6. The plugin's GPU discovery child (`gpu-kubelet-plugin __discover-gpus`)
+#      on the real driver: its answer, time and peak RSS.
 # Needs: cc, python3; device-carry/ from hack/device-carry.sh (our binaries,
 # their non-glibc libraries, runc + libseccomp, busybox).
 set -uo pipefail
@@ -119,5 +121,25 @@ if [[ -x $carry/bin/nvml_rss ]]; then
   done | tee -a "$out/summary.txt"
 else
   echo "device-carry/bin/nvml_rss missing (BENCH_BUILD with -DDRA_BUILD_BENCHMARKS=ON)" | tee -a "$out/summary.txt"
+fi
+step "6. The plugin's discovery child on the real driver (what the plugin reads at start-up)"
+if [[ -x $carry/bin/gpu-kubelet-plugin ]]; then
+  for i in 1 2 3; do
+    python3 - "$carry/bin/gpu-kubelet-plugin" __discover-gpus "$DRIVER_ROOT" / <<'PY'
+import json, resource, subprocess, sys, time
+t = time.monotonic()
+r = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+ms = (time.monotonic() - t) * 1000
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+if r.returncode != 0:
+    print(f"discovery child rc={r.returncode}: {r.stderr.strip()}")
+else:
+    n = json.loads(r.stdout)
+    gpus = ", ".join(f"{g['uuid']} {g['name']} minor {g['minor']} {g.get('memoryBytes', 0) >> 20} MiB"
+                     for g in n["gpus"])
+    print(f"discovery child rc=0 in {ms:.0f} ms (child peak RSS {peak} KiB): driver "
+          f"{n['driverVersion']}, {len(n['gpus'])} GPU(s): {gpus}")
+PY
+  done 2>&1 | tee -a "$out/summary.txt"
 fi
 cat "$out/summary.txt"

@@ -1,4 +1,5 @@
 #include "cmd/gpu-kubelet-plugin/app.h"
+#include "cmd/gpu-kubelet-plugin/discovery_child.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,7 +18,6 @@
 #include "gpu/allocatable.h"
 #include "gpu/device_state.h"
 #include "gpu/driver.h"
-#include "hw/discovery.h"
 #include "k8s/client.h"
 #include "k8s/config.h"
 #include "k8s/discovery.h"
@@ -28,7 +28,6 @@
 #include "kubeletplugin/slice_publisher.h"
 #include "metrics/driver_metrics.h"
 #include "metrics/http_server.h"
-#include "nvml/dl_library.h"
 #include "state/boot_id.h"
 #include "util/status_macros.h"
 
@@ -150,17 +149,12 @@ absl::Status App::Start() {
     LOG(INFO) << "metrics on " << flags_.http_endpoint << flags_.metrics_path;
   }
 
-  // Hardware -> devices.
-  // NVML is needed only for discovery: unmapped again right after it (its
-  // .bss and the libcuda it loads would be most of a real node's RSS).
-  DRA_ASSIGN_OR_RETURN(std::unique_ptr<nvml::Library> nvml,
-                       nvml::LoadFromDriverRoot(flags_.container_driver_root,
-                                                nvml::Residency::kUnloadWhenIdle));
-  hw::DiscoveryOptions dopts;
+  // Hardware -> devices, discovered in a child process (discovery_child.h):
+  // NVML never enters this process.
+  ChildDiscoveryOptions dopts;
   dopts.driver_root = flags_.container_driver_root;
   dopts.sysfs_root = flags_.sysfs_root;
-  DRA_ASSIGN_OR_RETURN(hw::NodeInfo node, hw::Discover(*nvml, dopts));
-  nvml.reset();
+  DRA_ASSIGN_OR_RETURN(hw::NodeInfo node, DiscoverInChild(dopts));
   for (const auto& w : node.warnings) LOG(WARNING) << w;
   DRA_ASSIGN_OR_RETURN(devices::BuildResult built, devices::BuildGpuDevices(node));
   for (const auto& w : built.warnings) LOG(WARNING) << w;

@@ -3,15 +3,21 @@
 // SIGTERM and SIGQUIT stop it cleanly (sockets removed); ResourceSlices
 // stay published (the kubelet deletes them when it unregisters a driver).
 // Exit status: 0 clean stop, 1 startup failure, 2 bad command line.
+// `gpu-kubelet-plugin __discover-gpus ...` is the GPU discovery child the
+// plugin runs at start-up (discovery_child.h), not for people.
 #include <csignal>
 #include <iostream>
 #include <string>
 
 #include "cmd/gpu-kubelet-plugin/app.h"
+#include "cmd/gpu-kubelet-plugin/discovery_child.h"
 #include "cmd/gpu-kubelet-plugin/flags.h"
 #include "glog/logging.h"
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == plugin::kDiscoverCommand) {
+    return plugin::RunDiscoverCommand(argc, argv);  // the discovery child
+  }
   auto parsed = plugin::ParseFlags(argc, argv);
   if (!parsed.ok()) {
     std::cerr << "gpu-kubelet-plugin: " << parsed.status().message() << "\n";
