@@ -8,6 +8,7 @@
 //
 //   plugin_bench [--samples=300] [--cycles=10000] [--starts=5]
 //                [--inproc-only=1] [--cdi-tmpfs=0]
+//                [--standalone=1 [--mock-build-dir=DIR]]
 #include <sys/wait.h>
 #include <time.h>
 
@@ -30,6 +31,7 @@
 #include "absl/time/clock.h"
 #include "cmd/gpu-kubelet-plugin/plugin_harness.h"
 #include "devices/attributes.h"
+#include "devices/gpu_devices.h"
 #include "gpu/allocatable.h"
 #include "gpu/device_state.h"
 #include "gpu/driver.h"
@@ -186,33 +188,42 @@ void SocketWithoutGet(gpu::DeviceState* state, const std::string& dir,
 // DeviceState::Prepare in this process (no gRPC, no claim GET), on its own
 // checkpoint and CDI dirs over the same driver root; then the same claims
 // over a socket served in this process (SocketWithoutGet).
-void InProcess(PluginHarness& h, const std::vector<Alloc>& one, const std::vector<Alloc>& eight,
-               int samples) {
-  ::setenv("NVML_MOCK_ROOT", h.driver_root().c_str(), 1);
-  ::setenv("NVML_MOCK_DEV_DIR", (h.driver_root() + "/dev").c_str(), 1);
-  auto lib = nvml::LoadFromDriverRoot(h.driver_root());
+// Where the in-process lines run: a mock driver root, a node name, a
+// directory on disk for the checkpoint and a CDI directory.
+struct InProcessSetup {
+  std::string driver_root, node_name, dir, cdi;
+};
+
+hw::NodeInfo DiscoverMock(const std::string& driver_root) {
+  ::setenv("NVML_MOCK_ROOT", driver_root.c_str(), 1);
+  ::setenv("NVML_MOCK_DEV_DIR", (driver_root + "/dev").c_str(), 1);
+  auto lib = nvml::LoadFromDriverRoot(driver_root);
   if (!lib.ok()) Die("nvml", lib.status());
   hw::DiscoveryOptions dopts;
-  dopts.driver_root = h.driver_root();
-  dopts.sysfs_root = h.driver_root();
+  dopts.driver_root = driver_root;
+  dopts.sysfs_root = driver_root;
   auto node = hw::Discover(**lib, dopts);
   if (!node.ok()) Die("discover", node.status());
-  // The checkpoint beside the harness's (disk), the CDI specs beside its
-  // CDI root (tmpfs unless --cdi-tmpfs=0).
-  std::string dir = h.plugin_dir() + "/../inproc";
-  std::string cdi = h.cdi_root() + "-inproc";
+  return *node;
+}
+
+void InProcess(const InProcessSetup& where, const std::vector<Alloc>& one,
+               const std::vector<Alloc>& eight, int samples) {
+  const hw::NodeInfo node = DiscoverMock(where.driver_root);
+  const std::string& dir = where.dir;
+  const std::string& cdi = where.cdi;
   std::filesystem::create_directories(dir + "/plugin");
   std::filesystem::create_directories(cdi);
   gpu::DeviceStateOptions o;
   o.driver_name = devices::kGpuDriverName;
-  o.node_name = h.options().node_name;
+  o.node_name = where.node_name;
   o.plugin_dir = dir + "/plugin";
   o.cdi_root = cdi;
-  o.cdi.host_driver_root = h.driver_root();
-  o.cdi.container_driver_root = h.driver_root();
-  o.cdi.proc_root = h.driver_root() + "/proc";
+  o.cdi.host_driver_root = where.driver_root;
+  o.cdi.container_driver_root = where.driver_root;
+  o.cdi.proc_root = where.driver_root + "/proc";
   o.cdi.cdi_hook_path = "/usr/bin/true";
-  auto st = gpu::DeviceState::Create(o, gpu::BuildAllocatable(*node), "boot-1");
+  auto st = gpu::DeviceState::Create(o, gpu::BuildAllocatable(node), "boot-1");
   if (!st.ok()) Die("DeviceState", st.status());
   if (auto r = (*st)->Reconcile(); !r.ok()) Die("reconcile", r.status());
   std::vector<k8s::ResourceClaim> claims;
@@ -312,7 +323,11 @@ void PrepareBench(int samples, int cycles, bool inproc_only, const std::string& 
   RssBreakdown(h.pid());
   // In-process first, while the API server and etcd are quiet (after the
   // socket runs etcd compacts and syncs, and its fsyncs share the disk).
-  InProcess(h, one, eight, samples);
+  // The checkpoint beside the harness's (disk), the CDI specs beside its
+  // CDI root (tmpfs unless --cdi-tmpfs=0).
+  InProcess({h.driver_root(), h.options().node_name, h.plugin_dir() + "/../inproc",
+             h.cdi_root() + "-inproc"},
+            one, eight, samples);
   if (inproc_only) {
     g_live = nullptr;
     return;
@@ -390,6 +405,40 @@ void StartupBench(int starts) {
   g_live = nullptr;
 }
 
+// --standalone=1: only the in-process and no-GET socket lines, without an
+// API server or a plugin process (for a machine that has neither, e.g. a
+// GPU machine: hack/device-bench.sh). The mock driver root comes from
+// make-driver-root with the mock built in `mock_build`; the 8-device claim
+// is gpu-4..7 and the first four MIG devices by name, as in EightDevices().
+void Standalone(int samples, const std::string& mock_build, const std::string& cdi_parent) {
+  char tmpl[] = "/tmp/h7sXXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) Die("mkdtemp", absl::InternalError("failed"));
+  const std::string tmp = tmpl;
+  const std::string root = tmp + "/root";
+  const std::string cmd =
+      absl::StrCat(DRA_SOURCE_DIR, "/testing/nvml-mock/make-driver-root --build-dir '", mock_build,
+                   "' '", root, "' dgx-a100-half-balanced > '", tmp, "/mkroot.log' 2>&1");
+  if (std::system(cmd.c_str()) != 0) Die(cmd, absl::InternalError("make-driver-root failed"));
+  const hw::NodeInfo node = DiscoverMock(root);
+  auto built = devices::BuildGpuDevices(node);
+  if (!built.ok()) Die("devices", built.status());
+  std::vector<std::string> migs;
+  for (const auto& d : built->devices) {
+    if (d.name.find("-mig-") != std::string::npos) migs.push_back(d.name);
+  }
+  std::sort(migs.begin(), migs.end());
+  if (migs.size() < 4) Die("devices", absl::InternalError("fewer than 4 MIG devices"));
+  std::vector<Alloc> one = {{"gpu", "gpu-5"}};
+  std::vector<Alloc> eight;
+  for (int i = 4; i < 8; ++i) eight.push_back({absl::StrCat("r", i - 4), absl::StrCat("gpu-", i)});
+  for (int i = 0; i < 4; ++i) eight.push_back({absl::StrCat("r", 4 + i), migs[i]});
+  InProcess({root, "bench-node", tmp + "/inproc",
+             cdi_parent.empty() ? tmp + "/cdi" : cdi_parent + "/cdi-inproc"},
+            one, eight, samples);
+  std::error_code ec;
+  std::filesystem::remove_all(tmp, ec);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -409,8 +458,16 @@ int main(int argc, char** argv) {
   }
   std::printf("CDI root: %s\n", cdi_parent.empty() ? "in the harness's temp dir (disk)"
                                                      : (cdi_parent + " (tmpfs)").c_str());
-  if (!inproc_only) StartupBench(starts);
-  PrepareBench(samples, cycles, inproc_only, cdi_parent.empty() ? "" : cdi_parent + "/cdi");
+  if (Flag(argc, argv, "standalone", 0) != 0) {
+    std::string mock_build = DRA_BINARY_DIR;
+    for (int i = 1; i < argc; ++i) {
+      if (std::string(argv[i]).rfind("--mock-build-dir=", 0) == 0) mock_build = argv[i] + 17;
+    }
+    Standalone(samples, mock_build, cdi_parent);
+  } else {
+    if (!inproc_only) StartupBench(starts);
+    PrepareBench(samples, cycles, inproc_only, cdi_parent.empty() ? "" : cdi_parent + "/cdi");
+  }
   if (!cdi_parent.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(cdi_parent, ec);

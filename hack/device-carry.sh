@@ -17,11 +17,22 @@ for b in "${bins[@]}"; do
   cp -L "$b" "$out/bin/"
 done
 cp -aL "$build/lib/libnvidia-ml.so.1" "$out/lib/mock-libnvidia-ml.so.1"
-# bench/nvml_rss when a benchmark build has it (BENCH_BUILD, default build-h7).
-bench_bin=${BENCH_BUILD:-build-h7}/bench/nvml_rss
-if [[ -x $bench_bin ]]; then
-  cp -L "$bench_bin" "$out/bin/"
-  bins+=("$bench_bin")
+# bench/nvml_rss, and plugin_bench with the mock's tools for its
+# --standalone mode (device-bench/ laid out as a build dir for
+# make-driver-root), when a benchmark build has them (BENCH_BUILD, default
+# build-h7).
+bb=${BENCH_BUILD:-build-h7}
+if [[ -x $bb/bench/nvml_rss ]]; then
+  cp -L "$bb/bench/nvml_rss" "$out/bin/"
+  bins+=("$bb/bench/nvml_rss")
+fi
+if [[ -x $bb/bench/plugin_bench && -x $bb/bin/nvml-mock-ctl ]]; then
+  mkdir -p "$out/bench-build/bin" "$out/bench-build/lib" "$out/bench-build/bench"
+  cp -L "$bb/bench/plugin_bench" "$out/bench-build/bench/"
+  cp -L "$bb/bin/nvml-mock-ctl" "$bb/bin/nvml-mock-smi" "$out/bench-build/bin/"
+  cp -L "$bb/lib/libnvidia-ml.so.1" "$out/bench-build/lib/"
+  bins+=("$bb/bench/plugin_bench" "$bb/bin/nvml-mock-ctl" "$bb/bin/nvml-mock-smi")
+  strip --strip-debug "$out"/bench-build/*/* 2>/dev/null || true
 fi
 # Non-glibc libraries of the dynamically linked binaries.
 for b in "${bins[@]}" "$build/lib/libnvidia-ml.so.1"; do
