@@ -112,6 +112,12 @@ std::vector<double> SocketPrepare(PluginHarness& h, const ClaimRef& c, int sampl
   return ms;
 }
 
+// A claim's devices and how its lines are labelled ("1 device(s)").
+struct ClaimSet {
+  std::string label;
+  std::vector<Alloc> allocs;
+};
+
 // CPU time of the calling thread (user + system), in ms.
 double ThreadCpuMs() {
   timespec ts;
@@ -141,7 +147,8 @@ class ClaimsInMemory final : public kubeletplugin::ClaimGetter {
 // and the GPU driver (gpu::Driver over `state`) run in this process, the
 // claims come from memory; the bench is the gRPC client, as the kubelet.
 void SocketWithoutGet(gpu::DeviceState* state, const std::string& dir,
-                      const std::vector<k8s::ResourceClaim>& claims, int samples) {
+                      const std::vector<k8s::ResourceClaim>& claims,
+                      const std::vector<ClaimSet>& sets, int samples) {
   ClaimsInMemory getter;
   for (const auto& c : claims) getter.Add(c);
   gpu::Driver driver(state, nullptr, [](const k8s::ResourceClaim&, const absl::Status&) {});
@@ -155,7 +162,8 @@ void SocketWithoutGet(gpu::DeviceState* state, const std::string& dir,
   if (absl::Status s = server.Start(); !s.ok()) Die("in-process plugin server", s);
   auto stub = plugin_test::drav1::DRAPlugin::NewStub(grpc::CreateChannel(
       "unix://" + server.dra_socket_path(), grpc::InsecureChannelCredentials()));
-  for (const auto& c : claims) {
+  for (size_t k = 0; k < claims.size(); ++k) {
+    const k8s::ResourceClaim& c = claims[k];
     plugin_test::drav1::NodePrepareResourcesRequest req;
     plugin_test::drav1::NodeUnprepareResourcesRequest ureq;
     const ClaimRef ref{c.metadata.namespace_, c.metadata.name, c.metadata.uid};
@@ -178,9 +186,7 @@ void SocketWithoutGet(gpu::DeviceState* state, const std::string& dir,
       if (!gs.ok() || !uresp.claims().at(c.metadata.uid).error().empty())
         Die("no-GET unprepare", absl::InternalError(gs.error_message()));
     }
-    Report(absl::StrCat("NodePrepareResources v1 over the socket, no GET, ",
-                        c.status.allocation->results.size(), " device(s)"),
-           ms);
+    Report(absl::StrCat("NodePrepareResources v1 over the socket, no GET, ", sets[k].label), ms);
   }
   server.Stop();
 }
@@ -207,8 +213,7 @@ hw::NodeInfo DiscoverMock(const std::string& driver_root) {
   return *node;
 }
 
-void InProcess(const InProcessSetup& where, const std::vector<Alloc>& one,
-               const std::vector<Alloc>& eight, int samples) {
+void InProcess(const InProcessSetup& where, const std::vector<ClaimSet>& sets, int samples) {
   const hw::NodeInfo node = DiscoverMock(where.driver_root);
   const std::string& dir = where.dir;
   const std::string& cdi = where.cdi;
@@ -227,7 +232,8 @@ void InProcess(const InProcessSetup& where, const std::vector<Alloc>& one,
   if (!st.ok()) Die("DeviceState", st.status());
   if (auto r = (*st)->Reconcile(); !r.ok()) Die("reconcile", r.status());
   std::vector<k8s::ResourceClaim> claims;
-  for (const auto* allocs : {&one, &eight}) {
+  for (const ClaimSet& set : sets) {
+    const auto* allocs = &set.allocs;
     k8s::ResourceClaim c;
     c.metadata.uid = absl::StrCat("inproc-", allocs->size());
     c.metadata.name = c.metadata.uid;
@@ -247,11 +253,33 @@ void InProcess(const InProcessSetup& where, const std::vector<Alloc>& one,
       ms.push_back(Ms(t1 - t0));
       if (absl::Status s = (*st)->Unprepare(c.metadata.uid); !s.ok()) Die("unprepare", s);
     }
-    Report(absl::StrCat("DeviceState::Prepare in-process, ", allocs->size(), " device(s)"), ms);
+    Report(absl::StrCat("DeviceState::Prepare in-process, ", set.label), ms);
     Report(absl::StrCat("  of which CPU time of the calling thread"), cpu_ms);
     claims.push_back(c);
   }
-  SocketWithoutGet(st->get(), dir, claims, samples);
+  SocketWithoutGet(st->get(), dir, claims, sets, samples);
+}
+
+// A mock driver root for `topology` under `dir` (make-driver-root with
+// the mock built in `mock_build`); returns its path.
+std::string MakeMockRoot(const std::string& dir, const std::string& topology,
+                         const std::string& mock_build) {
+  const std::string root = dir + "/root-" + topology;
+  const std::string cmd = absl::StrCat(
+      DRA_SOURCE_DIR, "/testing/nvml-mock/make-driver-root --build-dir '", mock_build, "' '", root,
+      "' ", topology, " > '", root, ".log' 2>&1");
+  if (std::system(cmd.c_str()) != 0) Die(cmd, absl::InternalError("make-driver-root failed"));
+  return root;
+}
+
+// The in-process and no-GET lines for a claim of all 8 full GPUs of a
+// dgx-a100 mock root (the 8-device claim above mixes GPUs and MIG devices).
+void EightGpusInProcess(const std::string& tmp, const std::string& mock_build,
+                        const std::string& cdi, int samples) {
+  const std::string root = MakeMockRoot(tmp, "dgx-a100", mock_build);
+  std::vector<Alloc> gpus;
+  for (int i = 0; i < 8; ++i) gpus.push_back({absl::StrCat("r", i), absl::StrCat("gpu-", i)});
+  InProcess({root, "bench-dgx", tmp + "/inproc-dgx", cdi}, {{"8 GPUs", gpus}}, samples);
 }
 
 // VmRSS split by mapping (from /proc/<pid>/smaps): anonymous memory
@@ -327,7 +355,8 @@ void PrepareBench(int samples, int cycles, bool inproc_only, const std::string& 
   // CDI root (tmpfs unless --cdi-tmpfs=0).
   InProcess({h.driver_root(), h.options().node_name, h.plugin_dir() + "/../inproc",
              h.cdi_root() + "-inproc"},
-            one, eight, samples);
+            {{"1 device(s)", one}, {"8 device(s)", eight}}, samples);
+  EightGpusInProcess(h.plugin_dir() + "/..", DRA_BINARY_DIR, h.cdi_root() + "-inproc-dgx", samples);
   if (inproc_only) {
     g_live = nullptr;
     return;
@@ -362,10 +391,11 @@ void PrepareBench(int samples, int cycles, bool inproc_only, const std::string& 
 // Process start -> GetInfo answers and -> the node's slices list all 8
 // GPUs (polled every 50 ms from outside), plus the plugin's own log lines
 // (measured from App::Start, i.e. after flag parsing and logging setup).
-void StartupBench(int starts) {
+void StartupBench(int starts, int samples) {
   plugin_test::HarnessOptions o;
   o.topology = "dgx-a100";
   o.node_name = "node-dgx";
+  o.extra_args = {"--kube-api-qps=10000", "--kube-api-burst=10000"};
   auto hs = PluginHarness::Create(o);
   if (!hs.ok()) Die("harness", hs.status());
   g_live = &*hs;
@@ -394,6 +424,13 @@ void StartupBench(int starts) {
     auto sl = h.WaitForSlices(8, absl::Minutes(1));
     if (!sl.ok()) Die("slices", sl.status());
     std::printf("  RSS %lld KiB\n", static_cast<long long>(Rss(h)));
+    if (i == starts - 1 && samples > 0) {  // a claim of all 8 GPUs, with the GET
+      std::vector<Alloc> gpus;
+      for (int g = 0; g < 8; ++g) gpus.push_back({absl::StrCat("r", g), absl::StrCat("gpu-", g)});
+      auto c = h.CreateClaim("bench-8gpu", gpus);
+      if (!c.ok()) Die("claim", c.status());
+      Report("NodePrepareResources v1 over the socket, 8 GPUs", SocketPrepare(h, *c, samples));
+    }
     if (absl::Status s = h.StopPlugin(); !s.ok()) Die("stop", s);
     // Delete the slices so that every start measures a full publish.
     for (const auto& s : *sl) {
@@ -407,18 +444,15 @@ void StartupBench(int starts) {
 
 // --standalone=1: only the in-process and no-GET socket lines, without an
 // API server or a plugin process (for a machine that has neither, e.g. a
-// GPU machine: hack/device-bench.sh). The mock driver root comes from
+// GPU machine: bench/README.md). The mock driver root comes from
 // make-driver-root with the mock built in `mock_build`; the 8-device claim
-// is gpu-4..7 and the first four MIG devices by name, as in EightDevices().
+// is gpu-4..7 and the first four MIG devices by name, as in EightDevices(),
+// plus the 8-GPU claim of EightGpusInProcess().
 void Standalone(int samples, const std::string& mock_build, const std::string& cdi_parent) {
   char tmpl[] = "/tmp/h7sXXXXXX";
   if (::mkdtemp(tmpl) == nullptr) Die("mkdtemp", absl::InternalError("failed"));
   const std::string tmp = tmpl;
-  const std::string root = tmp + "/root";
-  const std::string cmd =
-      absl::StrCat(DRA_SOURCE_DIR, "/testing/nvml-mock/make-driver-root --build-dir '", mock_build,
-                   "' '", root, "' dgx-a100-half-balanced > '", tmp, "/mkroot.log' 2>&1");
-  if (std::system(cmd.c_str()) != 0) Die(cmd, absl::InternalError("make-driver-root failed"));
+  const std::string root = MakeMockRoot(tmp, "dgx-a100-half-balanced", mock_build);
   const hw::NodeInfo node = DiscoverMock(root);
   auto built = devices::BuildGpuDevices(node);
   if (!built.ok()) Die("devices", built.status());
@@ -432,9 +466,10 @@ void Standalone(int samples, const std::string& mock_build, const std::string& c
   std::vector<Alloc> eight;
   for (int i = 4; i < 8; ++i) eight.push_back({absl::StrCat("r", i - 4), absl::StrCat("gpu-", i)});
   for (int i = 0; i < 4; ++i) eight.push_back({absl::StrCat("r", 4 + i), migs[i]});
-  InProcess({root, "bench-node", tmp + "/inproc",
-             cdi_parent.empty() ? tmp + "/cdi" : cdi_parent + "/cdi-inproc"},
-            one, eight, samples);
+  const std::string cdi = cdi_parent.empty() ? tmp + "/cdi" : cdi_parent + "/cdi-inproc";
+  InProcess({root, "bench-node", tmp + "/inproc", cdi},
+            {{"1 device(s)", one}, {"8 device(s)", eight}}, samples);
+  EightGpusInProcess(tmp, mock_build, cdi + "-dgx", samples);
   std::error_code ec;
   std::filesystem::remove_all(tmp, ec);
 }
@@ -465,7 +500,7 @@ int main(int argc, char** argv) {
     }
     Standalone(samples, mock_build, cdi_parent);
   } else {
-    if (!inproc_only) StartupBench(starts);
+    if (!inproc_only) StartupBench(starts, samples);
     PrepareBench(samples, cycles, inproc_only, cdi_parent.empty() ? "" : cdi_parent + "/cdi");
   }
   if (!cdi_parent.empty()) {
