@@ -4,14 +4,14 @@
 // RSS figures in bench/README.md are measured with the mock; this program
 // tells how a real driver changes them.
 //
-//   nvml_rss [--driver-root=/] [--keep-mapped]
+//   nvml_rss [--driver-root=/]
 //
 // Prints VmRSS (RssAnon + RssFile) of this process: at start, after
 // dlopen, after hw::Discover (NVML initialised, read and shut down, as the
-// plugin does at start-up), after the library handle is released (NVML
-// unmapped as in the plugin, nvml::Residency::kUnloadWhenIdle, or kept
-// mapped with --keep-mapped), and after malloc_trim(0); and,
-// after discovery, every mapping holding 256 KiB or more.
+// plugin does at start-up), after the library handle is released (the
+// loader's RTLD_NODELETE keeps NVML mapped) and after malloc_trim(0), with
+// the thread count at each step; and, after discovery, every mapping
+// holding 256 KiB or more.
 #include <malloc.h>
 
 #include <chrono>
@@ -69,9 +69,7 @@ int main(int argc, char** argv) {
   }
   Report("start");
   auto t0 = std::chrono::steady_clock::now();
-  const bool keep = argc > 1 && std::string(argv[argc - 1]) == "--keep-mapped";
-  auto lib = nvml::LoadFromDriverRoot(
-      root, keep ? nvml::Residency::kKeepMapped : nvml::Residency::kUnloadWhenIdle);
+  auto lib = nvml::LoadFromDriverRoot(root);
   if (!lib.ok()) {
     std::fprintf(stderr, "nvml_rss: %s\n", lib.status().ToString().c_str());
     return 1;

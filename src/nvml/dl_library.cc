@@ -1,11 +1,8 @@
 #include "nvml/dl_library.h"
 
-#include <dirent.h>
 #include <dlfcn.h>
 
 #include <algorithm>
-#include <atomic>
-#include <cstdlib>
 #include <cstring>
 #include <initializer_list>
 #include <utility>
@@ -140,52 +137,21 @@ Fn<F> Resolve(void* handle, std::initializer_list<const char*> names) {
 // than 8 instances of one profile.
 constexpr unsigned int kMaxInstances = 64;
 
-// Ids of this process's threads (/proc/self/task); empty if unreadable.
-std::vector<long> ThreadIds() {
-  std::vector<long> ids;
-  if (DIR* d = ::opendir("/proc/self/task")) {
-    while (const dirent* e = ::readdir(d)) {
-      if (e->d_name[0] != '.') ids.push_back(std::strtol(e->d_name, nullptr, 10));
-    }
-    ::closedir(d);
-  }
-  std::sort(ids.begin(), ids.end());
-  return ids;
-}
-
 class DlLibrary final : public Library {
  public:
-  DlLibrary(void* handle, Symbols symbols, std::string path, Residency residency,
-            std::vector<long> threads_before)
-      : handle_(handle),
-        s_(std::move(symbols)),
-        path_(std::move(path)),
-        residency_(residency),
-        threads_before_(std::move(threads_before)) {}
-  ~DlLibrary() override {
-    if (residency_ == Residency::kUnloadWhenIdle && !Idle()) {
-      // Keep it mapped after all: promote the loaded object to NODELETE.
-      if (void* h = ::dlopen(path_.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE)) {
-        ::dlclose(h);
-      }
-    }
-    ::dlclose(handle_);
-  }
+  DlLibrary(void* handle, Symbols symbols)
+      : handle_(handle), s_(std::move(symbols)) {}
+  ~DlLibrary() override { ::dlclose(handle_); }
 
   bool HasSymbol(const std::string& symbol) const override {
     return ::dlsym(handle_, symbol.c_str()) != nullptr;
   }
 
   absl::Status Init(unsigned int flags) override {
-    absl::Status s = flags == 0 ? Call(s_.init_v2) : Call(s_.init_with_flags, flags);
-    if (s.ok()) ++sessions_;
-    return s;
+    if (flags == 0) return Call(s_.init_v2);
+    return Call(s_.init_with_flags, flags);
   }
-  absl::Status Shutdown() override {
-    absl::Status s = Call(s_.shutdown);
-    if (s.ok() && sessions_ > 0) --sessions_;
-    return s;
-  }
+  absl::Status Shutdown() override { return Call(s_.shutdown); }
 
   absl::StatusOr<std::string> SystemGetDriverVersion() override {
     char buf[NVML_SYSTEM_DRIVER_VERSION_BUFFER_SIZE] = {};
@@ -550,40 +516,18 @@ class DlLibrary final : public Library {
     return std::string(buf, ::strnlen(buf, size));
   }
 
-  // Safe to unmap: every Init() was shut down and no thread started since
-  // the load is still running (it could be NVML's, executing its code).
-  bool Idle() const {
-    if (sessions_ != 0) return false;
-    for (long id : ThreadIds()) {
-      if (!std::binary_search(threads_before_.begin(), threads_before_.end(), id)) return false;
-    }
-    return true;
-  }
-
   void* const handle_;
   const Symbols s_;
-  const std::string path_;
-  const Residency residency_;
-  const std::vector<long> threads_before_;
-  std::atomic<int> sessions_{0};
 };
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<Library>> LoadLibrary(const std::string& path,
-                                                     Residency residency) {
+absl::StatusOr<std::unique_ptr<Library>> LoadLibrary(const std::string& path) {
   ::dlerror();  // clear
-  // kKeepMapped, RTLD_NODELETE: dlclose() drops our reference but keeps the
-  // code mapped, so threads or singletons NVML left behind never point into
-  // unmapped memory (and leak checkers still see the library's globals).
-  std::vector<long> threads_before;
-  int mode = RTLD_NOW | RTLD_LOCAL;
-  if (residency == Residency::kKeepMapped) {
-    mode |= RTLD_NODELETE;
-  } else {
-    threads_before = ThreadIds();
-  }
-  void* handle = ::dlopen(path.c_str(), mode);
+  // RTLD_NODELETE: dlclose() drops our reference but keeps the code mapped,
+  // so threads or singletons NVML left behind never point into unmapped
+  // memory (and leak checkers still see the library's globals).
+  void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
   if (handle == nullptr) {
     const char* err = ::dlerror();
     return absl::InvalidArgumentError(absl::StrCat(
@@ -600,14 +544,13 @@ absl::StatusOr<std::unique_ptr<Library>> LoadLibrary(const std::string& path,
     return absl::NotFoundError(absl::StrCat(
         "NVML library ", path, " does not export nvmlInit_v2"));
   }
-  return std::unique_ptr<Library>(
-      new DlLibrary(handle, std::move(symbols), path, residency, std::move(threads_before)));
+  return std::unique_ptr<Library>(new DlLibrary(handle, std::move(symbols)));
 }
 
 absl::StatusOr<std::unique_ptr<Library>> LoadFromDriverRoot(
-    const std::string& driver_root, Residency residency) {
+    const std::string& driver_root) {
   DRA_ASSIGN_OR_RETURN(std::string path, FindNvmlLibrary(driver_root));
-  return LoadLibrary(path, residency);
+  return LoadLibrary(path);
 }
 
 }  // namespace nvml

@@ -13,8 +13,8 @@
 //
 // Thread safety: thread-safe. Symbols are resolved once at load and never
 // change; NVML itself is thread-safe. The library is dlclose()d when the
-// object is destroyed: no handle from it may be used after that. Whether
-// that unmaps NVML is the Residency given at load.
+// object is destroyed (RTLD_NODELETE keeps it mapped): no handle from it may
+// be used after that.
 #ifndef DRA_NVML_DL_LIBRARY_H_
 #define DRA_NVML_DL_LIBRARY_H_
 
@@ -26,30 +26,17 @@
 
 namespace nvml {
 
-// What destroying the Library does to the loaded NVML.
-enum class Residency {
-  // RTLD_NODELETE: NVML stays mapped for the life of the process.
-  kKeepMapped,
-  // Unmapped on destruction (with its .bss and what it loaded itself, e.g.
-  // libcuda: about 19 MiB resident with the R580 driver on an H100, see
-  // bench/README.md "NVML"), provided every Init() was shut down and no
-  // thread started after the load is still running; otherwise it stays
-  // mapped as with kKeepMapped. For callers done with NVML after start-up.
-  kUnloadWhenIdle,
-};
-
-// Loads the NVML library at `path` (dlopen RTLD_NOW | RTLD_LOCAL, plus
-// RTLD_NODELETE for kKeepMapped).
+// Loads the NVML library at `path` (dlopen RTLD_NOW | RTLD_LOCAL |
+// RTLD_NODELETE: the destructor's dlclose never unmaps NVML's code).
 // Errors: InvalidArgument when dlopen fails (the message carries the path and
 // dlerror()), NotFound when the file is a library without nvmlInit_v2.
 // Does not call Init(). The caller owns the result.
-absl::StatusOr<std::unique_ptr<Library>> LoadLibrary(
-    const std::string& path, Residency residency = Residency::kKeepMapped);
+absl::StatusOr<std::unique_ptr<Library>> LoadLibrary(const std::string& path);
 
 // FindNvmlLibrary(driver_root) (loader.h) followed by LoadLibrary. NotFound
 // naming every searched path when the library is absent.
 absl::StatusOr<std::unique_ptr<Library>> LoadFromDriverRoot(
-    const std::string& driver_root, Residency residency = Residency::kKeepMapped);
+    const std::string& driver_root);
 
 }  // namespace nvml
 

@@ -1,6 +1,5 @@
 #include "nvml/dl_library.h"
 
-#include <dlfcn.h>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -50,85 +49,6 @@ TEST(LoadLibraryTest, LibraryWithoutInit) {
               StatusIs(absl::StatusCode::kNotFound,
                        std::string("NVML library ") + NOT_NVML_LIBRARY +
                            " does not export nvmlInit_v2"));
-}
-#endif
-
-#ifdef MINIMAL_NVML_LIBRARY
-// A private copy of the minimal library per test: an object once loaded
-// with kKeepMapped stays in the process, and dlopen() tells files apart by
-// inode.
-std::string PrivateCopy() {
-  static int n = 0;
-  fs::path p = fs::path(testing_util::UniqueTempDir()) /
-               ("libminimal-nvml-" + std::to_string(++n) + ".so");
-  fs::copy_file(MINIMAL_NVML_LIBRARY, p);
-  return p.string();
-}
-
-// Whether the object at `path` is loaded in this process.
-bool Mapped(const std::string& path) {
-  void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD);
-  if (h == nullptr) return false;
-  ::dlclose(h);
-  return true;
-}
-
-TEST(ResidencyTest, UnloadWhenIdleUnmapsAfterShutdown) {
-  const std::string path = PrivateCopy();
-  {
-    auto lib = LoadLibrary(path, Residency::kUnloadWhenIdle);
-    ASSERT_OK(lib);
-    ASSERT_OK((*lib)->Init(0));
-    ASSERT_OK((*lib)->Shutdown());
-    EXPECT_TRUE(Mapped(path));
-  }
-  EXPECT_FALSE(Mapped(path));
-  // And it loads again.
-  auto again = LoadLibrary(path, Residency::kUnloadWhenIdle);
-  ASSERT_OK(again);
-  EXPECT_OK((*again)->Init(0));
-  EXPECT_OK((*again)->Shutdown());
-}
-
-TEST(ResidencyTest, KeepMappedStaysMapped) {
-  const std::string path = PrivateCopy();
-  {
-    auto lib = LoadLibrary(path);  // default: kKeepMapped
-    ASSERT_OK(lib);
-    ASSERT_OK((*lib)->Init(0));
-    ASSERT_OK((*lib)->Shutdown());
-  }
-  EXPECT_TRUE(Mapped(path));
-}
-
-TEST(ResidencyTest, ASessionNotShutDownKeepsItMapped) {
-  const std::string path = PrivateCopy();
-  {
-    auto lib = LoadLibrary(path, Residency::kUnloadWhenIdle);
-    ASSERT_OK(lib);
-    ASSERT_OK((*lib)->Init(0));
-    ASSERT_OK((*lib)->Init(0));
-    ASSERT_OK((*lib)->Shutdown());  // one of two
-  }
-  EXPECT_TRUE(Mapped(path));
-}
-
-TEST(ResidencyTest, AThreadStartedSinceTheLoadKeepsItMapped) {
-  const std::string path = PrivateCopy();
-  {
-    auto lib = LoadLibrary(path, Residency::kUnloadWhenIdle);
-    ASSERT_OK(lib);
-    ASSERT_OK((*lib)->Init(0));
-    void* h = ::dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD);
-    ASSERT_NE(h, nullptr);
-    auto start = reinterpret_cast<int (*)()>(::dlsym(h, "minimalStartThread"));
-    ASSERT_NE(start, nullptr);
-    ASSERT_EQ(start(), 0);
-    ::dlclose(h);
-    ASSERT_OK((*lib)->Shutdown());
-  }
-  // Unmapping would pull the code from under the sleeping thread.
-  EXPECT_TRUE(Mapped(path));
 }
 #endif
 

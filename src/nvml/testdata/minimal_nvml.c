@@ -1,12 +1,8 @@
 /* A tiny NVML look-alike for dl_library_test: exports nvmlInit_v2 and a few
  * calls, some only under their OLD names, to exercise DlLibrary's symbol
  * fallbacks, FUNCTION_NOT_FOUND for missing symbols, and the use of the
- * library's own nvmlErrorString; and minimalStartThread, a thread running
- * in the library after its calls return (as a driver's helper thread
- * would), for the Residency tests. */
-#include <pthread.h>
+ * library's own nvmlErrorString. */
 #include <string.h>
-#include <unistd.h>
 
 #include "nvml/nvml_abi.h"
 
@@ -73,16 +69,4 @@ EXPORT nvmlReturn_t nvmlDeviceGetGpuFabricInfoV(nvmlDevice_t d,
   info->clusterUuid[0] = 0xab;
   info->healthMask = 1;
   return NVML_SUCCESS;
-}
-
-static void* SleepForever(void* arg) {
-  (void)arg;
-  for (;;) pause();
-  return 0;
-}
-/* Not NVML: starts a detached thread that never returns. */
-EXPORT int minimalStartThread(void) {
-  pthread_t t;
-  if (pthread_create(&t, 0, SleepForever, 0) != 0) return -1;
-  return pthread_detach(t);
 }
