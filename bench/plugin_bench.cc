@@ -82,16 +82,31 @@ int Flag(int argc, char** argv, const std::string& name, int def) {
   return def;
 }
 
-// 1-GPU and 8-device allocations on dgx-a100-half-balanced: gpu-4..7 and
-// the first four MIG devices (by name) from the published slices.
-std::vector<Alloc> EightDevices(PluginHarness& h) {
-  auto migs_or = h.SortedMigDeviceNames(20, absl::Minutes(2));
-  if (!migs_or.ok()) Die("slices", migs_or.status());
-  const std::vector<std::string>& migs = *migs_or;
+// The 8-device claim on dgx-a100-half-balanced: gpu-4..7 and the first
+// four of `sorted_migs` (MIG device names in order).
+std::vector<Alloc> EightDevices(const std::vector<std::string>& sorted_migs) {
+  if (sorted_migs.size() < 4) Die("devices", absl::InternalError("fewer than 4 MIG devices"));
   std::vector<Alloc> out;
   for (int i = 4; i < 8; ++i) out.push_back({absl::StrCat("r", i - 4), absl::StrCat("gpu-", i)});
-  for (int i = 0; i < 4; ++i) out.push_back({absl::StrCat("r", 4 + i), migs[i]});
+  for (int i = 0; i < 4; ++i) out.push_back({absl::StrCat("r", 4 + i), sorted_migs[i]});
   return out;
+}
+
+// The 8-device claim from the MIG devices of the published slices.
+std::vector<Alloc> EightDevices(PluginHarness& h) {
+  auto migs = h.SortedMigDeviceNames(20, absl::Minutes(2));
+  if (!migs.ok()) Die("slices", migs.status());
+  return EightDevices(*migs);
+}
+
+// The 1-GPU claim.
+std::vector<Alloc> OneGpu() { return {{"gpu", "gpu-5"}}; }
+
+// A claim of all 8 full GPUs of a dgx-a100 node.
+std::vector<Alloc> EightGpus() {
+  std::vector<Alloc> gpus;
+  for (int i = 0; i < 8; ++i) gpus.push_back({absl::StrCat("r", i), absl::StrCat("gpu-", i)});
+  return gpus;
 }
 
 // NodePrepareResources (v1) latency over the socket; each sample is one
@@ -198,6 +213,7 @@ void SocketWithoutGet(gpu::DeviceState* state, const std::string& dir,
 // directory on disk for the checkpoint and a CDI directory.
 struct InProcessSetup {
   std::string driver_root, node_name, dir, cdi;
+  hw::NodeInfo node;  // DiscoverMock(driver_root)
 };
 
 hw::NodeInfo DiscoverMock(const std::string& driver_root) {
@@ -214,7 +230,7 @@ hw::NodeInfo DiscoverMock(const std::string& driver_root) {
 }
 
 void InProcess(const InProcessSetup& where, const std::vector<ClaimSet>& sets, int samples) {
-  const hw::NodeInfo node = DiscoverMock(where.driver_root);
+  const hw::NodeInfo& node = where.node;
   const std::string& dir = where.dir;
   const std::string& cdi = where.cdi;
   std::filesystem::create_directories(dir + "/plugin");
@@ -277,9 +293,8 @@ std::string MakeMockRoot(const std::string& dir, const std::string& topology,
 void EightGpusInProcess(const std::string& tmp, const std::string& mock_build,
                         const std::string& cdi, int samples) {
   const std::string root = MakeMockRoot(tmp, "dgx-a100", mock_build);
-  std::vector<Alloc> gpus;
-  for (int i = 0; i < 8; ++i) gpus.push_back({absl::StrCat("r", i), absl::StrCat("gpu-", i)});
-  InProcess({root, "bench-dgx", tmp + "/inproc-dgx", cdi}, {{"8 GPUs", gpus}}, samples);
+  InProcess({root, "bench-dgx", tmp + "/inproc-dgx", cdi, DiscoverMock(root)},
+            {{"8 GPUs", EightGpus()}}, samples);
 }
 
 // VmRSS split by mapping (from /proc/<pid>/smaps): anonymous memory
@@ -344,8 +359,8 @@ void PrepareBench(int samples, int cycles, bool inproc_only, const std::string& 
   g_live = &*hs;
   PluginHarness& h = **hs;
   if (absl::Status s = h.StartPlugin(); !s.ok()) Die("start", s);
-  std::vector<Alloc> one = {{"gpu", "gpu-5"}};
-  std::vector<Alloc> eight = EightDevices(h);
+  const std::vector<Alloc> one = OneGpu();
+  const std::vector<Alloc> eight = EightDevices(h);
   absl::SleepFor(absl::Seconds(2));
   std::printf("plugin RSS idle after start: %lld KiB\n", static_cast<long long>(Rss(h)));
   RssBreakdown(h.pid());
@@ -354,7 +369,7 @@ void PrepareBench(int samples, int cycles, bool inproc_only, const std::string& 
   // The checkpoint beside the harness's (disk), the CDI specs beside its
   // CDI root (tmpfs unless --cdi-tmpfs=0).
   InProcess({h.driver_root(), h.options().node_name, h.plugin_dir() + "/../inproc",
-             h.cdi_root() + "-inproc"},
+             h.cdi_root() + "-inproc", DiscoverMock(h.driver_root())},
             {{"1 device(s)", one}, {"8 device(s)", eight}}, samples);
   EightGpusInProcess(h.plugin_dir() + "/..", DRA_BINARY_DIR, h.cdi_root() + "-inproc-dgx", samples);
   if (inproc_only) {
@@ -425,9 +440,7 @@ void StartupBench(int starts, int samples) {
     if (!sl.ok()) Die("slices", sl.status());
     std::printf("  RSS %lld KiB\n", static_cast<long long>(Rss(h)));
     if (i == starts - 1 && samples > 0) {  // a claim of all 8 GPUs, with the GET
-      std::vector<Alloc> gpus;
-      for (int g = 0; g < 8; ++g) gpus.push_back({absl::StrCat("r", g), absl::StrCat("gpu-", g)});
-      auto c = h.CreateClaim("bench-8gpu", gpus);
+      auto c = h.CreateClaim("bench-8gpu", EightGpus());
       if (!c.ok()) Die("claim", c.status());
       Report("NodePrepareResources v1 over the socket, 8 GPUs", SocketPrepare(h, *c, samples));
     }
@@ -461,14 +474,9 @@ void Standalone(int samples, const std::string& mock_build, const std::string& c
     if (d.name.find("-mig-") != std::string::npos) migs.push_back(d.name);
   }
   std::sort(migs.begin(), migs.end());
-  if (migs.size() < 4) Die("devices", absl::InternalError("fewer than 4 MIG devices"));
-  std::vector<Alloc> one = {{"gpu", "gpu-5"}};
-  std::vector<Alloc> eight;
-  for (int i = 4; i < 8; ++i) eight.push_back({absl::StrCat("r", i - 4), absl::StrCat("gpu-", i)});
-  for (int i = 0; i < 4; ++i) eight.push_back({absl::StrCat("r", 4 + i), migs[i]});
   const std::string cdi = cdi_parent.empty() ? tmp + "/cdi" : cdi_parent + "/cdi-inproc";
-  InProcess({root, "bench-node", tmp + "/inproc", cdi},
-            {{"1 device(s)", one}, {"8 device(s)", eight}}, samples);
+  InProcess({root, "bench-node", tmp + "/inproc", cdi, node},
+            {{"1 device(s)", OneGpu()}, {"8 device(s)", EightDevices(migs)}}, samples);
   EightGpusInProcess(tmp, mock_build, cdi + "-dgx", samples);
   std::error_code ec;
   std::filesystem::remove_all(tmp, ec);

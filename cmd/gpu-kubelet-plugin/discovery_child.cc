@@ -41,20 +41,22 @@ absl::Status Errno(const std::string& what) {
   return absl::InternalError(absl::StrCat("GPU discovery: ", what, ": ", std::strerror(errno)));
 }
 
-// Waits for `pid`, killing it at `deadline`. Drains both pipes meanwhile.
+// Waits for `pid`, killing it at `deadline` (also when it closed both
+// pipes but has not exited). Drains both pipes meanwhile. -1: killed.
 absl::StatusOr<int> Collect(pid_t pid, int out_fd, int err_fd, absl::Time deadline,
                             std::string* out, std::string* err) {
   struct pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
   std::string* sinks[2] = {out, err};
   int open_fds = 2;
   bool killed = false;
-  while (open_fds > 0) {
+  auto kill_if_late = [&] {
+    if (killed || absl::Now() < deadline) return false;
+    ::kill(pid, SIGKILL);
+    killed = true;
+    return true;
+  };
+  while (open_fds > 0 && !kill_if_late()) {
     const absl::Duration left = deadline - absl::Now();
-    if (left <= absl::ZeroDuration()) {
-      ::kill(pid, SIGKILL);
-      killed = true;
-      break;
-    }
     int n = ::poll(fds, 2, static_cast<int>(absl::ToInt64Milliseconds(left)) + 1);
     if (n < 0 && errno != EINTR) return Errno("poll");
     for (int i = 0; i < 2 && n > 0; ++i) {
@@ -70,8 +72,11 @@ absl::StatusOr<int> Collect(pid_t pid, int out_fd, int err_fd, absl::Time deadli
     }
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return Errno("waitpid");
+  for (;;) {
+    const pid_t r = ::waitpid(pid, &status, killed ? 0 : WNOHANG);
+    if (r == pid) break;
+    if (r < 0 && errno != EINTR) return Errno("waitpid");
+    if (r == 0 && !kill_if_late()) ::usleep(1000);  // pipes closed, not exited yet
   }
   if (killed) return -1;
   return status;

@@ -94,6 +94,16 @@ TEST(DiscoverInChildTest, AHungChildIsKilledAtTheTimeout) {
   EXPECT_THAT(node.status().message(), HasSubstr("killed: starting"));
 }
 
+TEST(DiscoverInChildTest, AChildThatClosedItsOutputIsStillKilledAtTheTimeout) {
+  ChildDiscoveryOptions o = With(Script("exec >&- 2>&-\nexec sleep 60"));
+  o.timeout = absl::Milliseconds(300);
+  auto t0 = std::chrono::steady_clock::now();
+  auto node = DiscoverInChild(o);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(10));
+  EXPECT_THAT(node, StatusIs(absl::StatusCode::kDeadlineExceeded,
+                             HasSubstr("did not finish within 300ms")));
+}
+
 TEST(DiscoverInChildTest, ACrashIsReportedWithTheSignal) {
   auto node = DiscoverInChild(With(Script("kill -SEGV $$")));
   EXPECT_THAT(node, StatusIs(absl::StatusCode::kInternal, HasSubstr("died by signal 11")));

@@ -7,7 +7,6 @@
 #include <sstream>
 #include <thread>
 #include <utility>
-#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
@@ -58,7 +57,9 @@ class HttplibMetricsServer : public MetricsServer {
     } else if (server_.bind_to_port(host, port)) {
       port_ = port;
     }
-    if (port_ <= 0) return absl::UnavailableError("cannot bind");
+    if (port_ <= 0) {
+      return absl::UnavailableError("cannot bind (address in use or not on this host)");
+    }
     thread_ = std::thread([this] {
       server_.listen_after_bind();
       listen_returned_ = true;
@@ -68,7 +69,7 @@ class HttplibMetricsServer : public MetricsServer {
     while (!server_.is_running() && !listen_returned_) {
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     }
-    if (!server_.is_running()) return absl::UnavailableError("listen failed");
+    if (!server_.is_running()) return absl::UnavailableError("cannot listen");
     return absl::OkStatus();
   }
 
@@ -112,8 +113,7 @@ absl::StatusOr<std::unique_ptr<MetricsServer>> Serve(
   auto server = std::make_unique<HttplibMetricsServer>(path.empty() ? "/metrics" : path,
                                                        std::move(registry));
   if (absl::Status s = server->Start(host, port); !s.ok()) {
-    return absl::UnavailableError(absl::StrCat(
-        "metrics server on ", *bind, ": cannot bind (address in use or not on this host)"));
+    return absl::UnavailableError(absl::StrCat("metrics server on ", *bind, ": ", s.message()));
   }
   return server;
 }
