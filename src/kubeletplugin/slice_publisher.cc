@@ -51,8 +51,8 @@ absl::Status SlicePublisher::Publish(std::vector<devices::Device> devices,
     {
       absl::MutexLock l(&mu_);
       ++counters_.publish_errors_total["Local"];
+      if (observer_) observer_->OnPublishError("Local", layout.status());
     }
-    if (observer_) observer_->OnPublishError("Local", layout.status());
     return layout.status();
   }
   absl::MutexLock l(&mu_);
@@ -156,12 +156,14 @@ absl::Status SlicePublisher::Setup() {
 void SlicePublisher::RecordError(const absl::Status& s, bool rejected) {
   const std::string reason = ErrorReason(s);
   {
+    // The observer hears of the error under mu_, as of readiness changes
+    // (SetReady): whoever sees LastError() also sees it counted there.
     absl::MutexLock l(&mu_);
     last_error_ = s;
     ++counters_.publish_errors_total[reason];
+    if (observer_) observer_->OnPublishError(reason, s);
     SetReady(false);
   }
-  if (observer_) observer_->OnPublishError(reason, s);
   if (!rejected) {
     LOG(WARNING) << "ResourceSlice publishing for pool " << options_.node_name
                  << " failed (will retry): " << s;

@@ -29,7 +29,9 @@
 //
 // Used by the kubelet-plugin binaries. Thread-safe: Publish, Ready,
 // LastError, counters and Start/Stop may be called from any thread; the
-// observer is called on the publisher's thread. Stop() joins the thread;
+// observer is called on the publisher's thread (a local refusal of
+// Publish()'s devices: on the caller's), with the publisher's lock held.
+// Stop() joins the thread;
 // the destructor stops.
 #ifndef DRA_KUBELETPLUGIN_SLICE_PUBLISHER_H_
 #define DRA_KUBELETPLUGIN_SLICE_PUBLISHER_H_
@@ -81,7 +83,9 @@ class SlicePublisherObserver {
   // A slice was created or updated ("create" / "update") or deleted ("delete").
   virtual void OnSliceWritten(const std::string& op) {}
   // A sync failed; `reason` is the API reason ("Invalid", "Forbidden", ...),
-  // "Transport" for connection errors or "Local" for local checks.
+  // "Transport" for connection errors or "Local" for local checks. Called
+  // with the publisher's lock held (before LastError() shows the error):
+  // must not call back into it.
   virtual void OnPublishError(const std::string& reason, const absl::Status& error) {}
   // Called with the publisher's lock held: must not call back into it.
   virtual void OnReadyChanged(bool ready) {}
